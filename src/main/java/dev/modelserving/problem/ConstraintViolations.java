@@ -1,0 +1,68 @@
+package dev.modelserving.problem;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sorts bean-validation violations into the two kinds the API reports: a path or query parameter out of range (400,
+ * named by {@code parameter}) and a field of a well-formed body that breaks a rule (422, named by a JSON
+ * {@code pointer}).
+ */
+final class ConstraintViolations {
+
+    private ConstraintViolations() {
+    }
+
+    private static String lastName(Path path) {
+        String name = path.toString();
+        for (Path.Node node : path) {
+            name = node.getName();
+        }
+        return name;
+    }
+
+    record Sorted(List<Problem.FieldError> parameters, List<Problem.FieldError> bodyFields) {
+    }
+
+    static Sorted sort(Set<? extends ConstraintViolation<?>> violations) {
+        List<Problem.FieldError> parameters = new ArrayList<>();
+        List<Problem.FieldError> bodyFields = new ArrayList<>();
+        for (ConstraintViolation<?> violation : violations) {
+            String parameter = null;
+            StringBuilder pointer = new StringBuilder();
+            for (Path.Node node : violation.getPropertyPath()) {
+                if (node.getKind() == ElementKind.PARAMETER) {
+                    parameter = node.getName();
+                } else if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.CONTAINER_ELEMENT) {
+                    if (node.getIndex() != null) {
+                        pointer.append('/').append(node.getIndex());
+                    }
+                    if (node.getName() != null && node.getKind() == ElementKind.PROPERTY) {
+                        pointer.append('/').append(node.getName());
+                    }
+                }
+            }
+            if (violation.getLeafBean() instanceof QueryParameters) {
+                // A @BeanParam of query parameters: the violated property is the parameter.
+                String name = lastName(violation.getPropertyPath());
+                parameters.add(Problem.FieldError.atParameter(name, violation.getMessage()));
+            } else if (pointer.length() > 0) {
+                bodyFields.add(Problem.FieldError.atPointer(pointer.toString(), violation.getMessage()));
+            } else {
+                String name = parameter == null ? violation.getPropertyPath().toString() : parameter;
+                parameters.add(Problem.FieldError.atParameter(name, violation.getMessage()));
+            }
+        }
+        Comparator<Problem.FieldError> order = Comparator
+                .comparing((Problem.FieldError e) -> e.pointer() == null ? e.parameter() : e.pointer())
+                .thenComparing(Problem.FieldError::detail);
+        parameters.sort(order);
+        bodyFields.sort(order);
+        return new Sorted(parameters, bodyFields);
+    }
+}

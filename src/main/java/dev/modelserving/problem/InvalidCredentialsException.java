@@ -1,0 +1,12 @@
+package dev.modelserving.problem;
+
+/**
+ * Username or password did not match. One message for both cases, so that the response does not reveal which
+ * usernames exist.
+ */
+public class InvalidCredentialsException extends ProblemException {
+
+    public InvalidCredentialsException() {
+        super(ProblemType.UNAUTHORIZED, "Invalid username or password");
+    }
+}

@@ -1,0 +1,209 @@
+package dev.modelserving.problem;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.quarkus.security.AuthenticationCompletionException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ValidationException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one family of exception mappers: every failure that reaches the REST layer, the service's own
+ * {@link ProblemException}s and the framework's (routing, content negotiation, JSON parsing, bean validation,
+ * security), leaves as an RFC 9457 problem document. Failures that happen before the REST layer (unknown paths,
+ * oversized bodies) are answered by {@link HttpProblemHandlers} in the same form.
+ */
+public class ProblemMappers {
+
+    private final IncidentLog incidents;
+    private final AllowedMethods allowedMethods;
+
+    public ProblemMappers(IncidentLog incidents, AllowedMethods allowedMethods) {
+        this.incidents = incidents;
+        this.allowedMethods = allowedMethods;
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, HttpServerRequest request) {
+        Problem problem = Problem.of(e.type(), e.getMessage(), request.path());
+        if (!e.errors().isEmpty()) {
+            problem = problem.withErrors(e.errors());
+        }
+        return ProblemResponses.of(problem, e.headers());
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e, HttpServerRequest request) {
+        ConstraintViolations.Sorted sorted = ConstraintViolations.sort(e.getConstraintViolations());
+        if (!sorted.parameters().isEmpty()) {
+            return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST,
+                    "Invalid request parameter: " + describe(sorted.parameters()), request.path())
+                    .withErrors(sorted.parameters()));
+        }
+        return ProblemResponses.of(Problem.of(ProblemType.VALIDATION_FAILED,
+                "The request body is invalid: " + describe(sorted.bodyFields()), request.path())
+                .withErrors(sorted.bodyFields()));
+    }
+
+    /** A validation setup error (not a client's fault) would also land here; it is a server failure then. */
+    @ServerExceptionMapper
+    public Response validation(ValidationException e, HttpServerRequest request) {
+        return unexpected(e, request);
+    }
+
+    @ServerExceptionMapper
+    public Response jsonParse(JsonParseException e, HttpServerRequest request) {
+        return malformedJson("Malformed JSON: " + e.getOriginalMessage(), request);
+    }
+
+    @ServerExceptionMapper
+    public Response jsonMismatch(MismatchedInputException e, HttpServerRequest request) {
+        String pointer = JsonPointers.of(e.getPath());
+        String detail = pointer.isEmpty()
+                ? "The request body does not have the expected shape"
+                : "The value at '" + pointer + "' has the wrong type";
+        Problem problem = Problem.of(ProblemType.BAD_REQUEST, detail, request.path());
+        if (!pointer.isEmpty()) {
+            problem = problem.withErrors(List.of(Problem.FieldError.atPointer(pointer, "wrong type")));
+        }
+        return ProblemResponses.of(problem);
+    }
+
+    @ServerExceptionMapper
+    public Response jsonMapping(JsonMappingException e, HttpServerRequest request) {
+        String pointer = JsonPointers.of(e.getPath());
+        return malformedJson("The request body cannot be read" + (pointer.isEmpty() ? "" : " at '" + pointer + "'"),
+                request);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e, HttpServerRequest request) {
+        return malformedJson("Malformed JSON: " + e.getOriginalMessage(), request);
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class,
+            AuthenticationCompletionException.class})
+    public Response unauthorized(RuntimeException e, HttpServerRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        String detail = authorization == null
+                ? "Authentication required: send 'Authorization: Bearer <token>' (POST /auth/token issues one)"
+                : "The bearer token is invalid or expired";
+        return ProblemResponses.of(Problem.of(ProblemType.UNAUTHORIZED, detail, request.path()),
+                Map.of("WWW-Authenticate", authorization == null ? "Bearer" : "Bearer error=\"invalid_token\""));
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e, HttpServerRequest request) {
+        return ProblemResponses.of(Problem.of(ProblemType.FORBIDDEN,
+                "Your roles do not allow " + request.method() + " " + request.path(), request.path()));
+    }
+
+    /**
+     * JAX-RS answers a path or query value that cannot be converted to its parameter's type with a
+     * {@code NotFoundException} that carries the conversion failure; that is a bad request, not a missing resource.
+     */
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, HttpServerRequest request) {
+        if (e.getCause() != null) {
+            return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST,
+                    "A path or query parameter has a value of the wrong type (" + sanitize(String.valueOf(
+                            e.getCause().getMessage())) + ")", request.path()));
+        }
+        return ProblemResponses.of(Problem.of(ProblemType.NOT_FOUND,
+                "No resource at " + request.path(), request.path()));
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e, HttpServerRequest request) {
+        String allow = e.getResponse().getHeaderString(HttpHeaders.ALLOW);
+        if (allow == null) {
+            allow = allowedMethods.forPath(request.path()).orElse(null);
+        }
+        String detail = "Method " + request.method() + " is not allowed on " + request.path()
+                + (allow == null ? "" : "; allowed: " + allow);
+        return ProblemResponses.of(Problem.of(ProblemType.METHOD_NOT_ALLOWED, detail, request.path()),
+                allow == null ? Map.of() : Map.of(HttpHeaders.ALLOW, allow));
+    }
+
+    @ServerExceptionMapper
+    public Response notSupported(NotSupportedException e, HttpServerRequest request) {
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        String detail = contentType == null
+                ? "The request has no Content-Type; " + request.method() + " " + request.path() + " needs one"
+                : "Content type '" + contentType + "' is not supported by " + request.method() + " "
+                        + request.path();
+        return ProblemResponses.of(Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, detail, request.path()));
+    }
+
+    /** Any other status the framework raises keeps its status and its headers (e.g. Allow, Retry-After). */
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, HttpServerRequest request) {
+        Throwable cause = e.getCause();
+        if (cause instanceof JsonProcessingException json) {
+            return json instanceof MismatchedInputException mismatch
+                    ? jsonMismatch(mismatch, request)
+                    : malformedJson("Malformed JSON: " + json.getOriginalMessage(), request);
+        }
+        Response original = e.getResponse();
+        int status = original.getStatus();
+        if (status >= 500) {
+            return unexpected(e, request);
+        }
+        ProblemType type = ProblemType.forStatus(status);
+        Map<String, String> headers = new LinkedHashMap<>();
+        original.getStringHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE) && !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+                headers.put(name, String.join(", ", values));
+            }
+        });
+        String detail = e.getMessage() == null || e.getMessage().startsWith("HTTP ")
+                ? type.title() + ": " + request.method() + " " + request.path()
+                : e.getMessage();
+        return ProblemResponses.of(new Problem(type.uri(), type.title(), status, detail, request.path(), null, null),
+                headers);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, HttpServerRequest request) {
+        String incident = incidents.record(e, request.method() + " " + request.path());
+        return ProblemResponses.of(Problem.of(ProblemType.INTERNAL_ERROR,
+                "An unexpected error occurred; quote incident " + incident + " when reporting it", request.path())
+                .withIncident(incident));
+    }
+
+    private static Response malformedJson(String detail, HttpServerRequest request) {
+        return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST, sanitize(detail), request.path()));
+    }
+
+    /** Jackson messages can quote the source description; keep only the first line and no class names. */
+    private static String sanitize(String detail) {
+        String firstLine = detail.lines().findFirst().orElse(detail);
+        return firstLine.replaceAll("\\(class [^)]*\\)", "").replaceAll("\\b(?:[a-z]+\\.)+[A-Z]\\w*", "value").trim();
+    }
+
+    private static String describe(List<Problem.FieldError> errors) {
+        StringBuilder text = new StringBuilder();
+        for (Problem.FieldError error : errors) {
+            if (text.length() > 0) {
+                text.append("; ");
+            }
+            text.append(error.pointer() != null ? error.pointer() : error.parameter()).append(' ')
+                    .append(error.detail());
+        }
+        return text.toString();
+    }
+}

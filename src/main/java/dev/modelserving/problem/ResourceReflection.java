@@ -1,0 +1,16 @@
+package dev.modelserving.problem;
+
+import dev.modelserving.security.TokenResource;
+import dev.modelserving.user.UserResource;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Keeps the JAX-RS annotations of the resources readable in a native image, for {@link AllowedMethods}. Every new
+ * resource class is added here.
+ */
+@RegisterForReflection(targets = {UserResource.class, TokenResource.class}, methods = true, fields = false)
+final class ResourceReflection {
+
+    private ResourceReflection() {
+    }
+}

@@ -1,0 +1,45 @@
+package dev.modelserving.security;
+
+import dev.modelserving.problem.Problem;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/auth/token")
+@Tag(name = "Authentication", description = "Bearer tokens")
+@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class TokenResource {
+
+    private final TokenService tokens;
+
+    public TokenResource(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    @POST
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Exchange username and password for a bearer token")
+    @APIResponse(responseCode = "200", description = "A signed JWT",
+            content = @Content(schema = @Schema(implementation = TokenResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON")
+    @APIResponse(responseCode = "401", description = "Unknown user or wrong password (the same answer for both)")
+    @APIResponse(responseCode = "415", description = "Not JSON")
+    @APIResponse(responseCode = "422", description = "Missing username or password")
+    public Uni<TokenResponse> issue(@NotNull(message = "a JSON body is required") @Valid TokenRequest request) {
+        return tokens.issue(request.username(), request.password());
+    }
+}

@@ -1,0 +1,103 @@
+package dev.modelserving.user;
+
+import dev.modelserving.problem.Problem;
+import dev.modelserving.web.PageParams;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/users")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Users", description = "Registration and lookup of users")
+@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class UserResource {
+
+    private final UserService users;
+    private final SecurityIdentity identity;
+
+    public UserResource(UserService users, SecurityIdentity identity) {
+        this.users = users;
+        this.identity = identity;
+    }
+
+    @POST
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register a user")
+    @APIResponse(responseCode = "201", description = "Registered",
+            headers = @Header(name = "Location", description = "/users/{username}"),
+            content = @Content(schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON")
+    @APIResponse(responseCode = "409", description = "Username taken")
+    @APIResponse(responseCode = "413", description = "Body too large")
+    @APIResponse(responseCode = "415", description = "Not JSON")
+    @APIResponse(responseCode = "422", description = "Invalid username, password or display name")
+    public Uni<Response> register(@NotNull(message = "a JSON body is required") @Valid CreateUserRequest request) {
+        return users.register(request).map(user -> Response
+                .created(URI.create("/users/" + user.username()))
+                .entity(UserView.of(user))
+                .build());
+    }
+
+    @GET
+    @Path("/me")
+    @Authenticated
+    @Operation(summary = "The caller")
+    @APIResponse(responseCode = "200", description = "The caller",
+            content = @Content(schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    public Uni<UserView> me() {
+        return users.get(identity.getPrincipal().getName()).map(UserView::of);
+    }
+
+    @GET
+    @Path("/{username}")
+    @Authenticated
+    @Operation(summary = "A user's public view")
+    @APIResponse(responseCode = "200", description = "The user",
+            content = @Content(schema = @Schema(implementation = UserView.class)))
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    @APIResponse(responseCode = "404", description = "No such user")
+    public Uni<UserView> get(@PathParam("username") String username) {
+        return users.get(username).map(UserView::of);
+    }
+
+    @GET
+    @RolesAllowed(User.ROLE_ADMIN)
+    @Operation(summary = "All users, by username (admin only)")
+    @APIResponse(responseCode = "200", description = "One page of users",
+            headers = @Header(name = PageParams.TOTAL_COUNT_HEADER, description = "Number of users in all pages"),
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = UserView.class)))
+    @APIResponse(responseCode = "400", description = "page or size out of range")
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    @APIResponse(responseCode = "403", description = "Not an admin")
+    public Uni<Response> list(@Valid @BeanParam PageParams paging) {
+        return users.list(paging.page(), paging.size()).map(page -> {
+            List<UserView> views = page.items().stream().map(UserView::of).toList();
+            return Response.ok(views).header(PageParams.TOTAL_COUNT_HEADER, page.total()).build();
+        });
+    }
+}

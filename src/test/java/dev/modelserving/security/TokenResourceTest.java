@@ -1,0 +1,65 @@
+package dev.modelserving.security;
+
+import static dev.modelserving.support.ProblemAssert.assertProblem;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelserving.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class TokenResourceTest {
+
+    @Test
+    void issuesABearerTokenForTheRightPassword() {
+        String username = Api.registerUser("tok");
+        Response response = given().contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", Api.PASSWORD))
+                .post("/auth/token");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.jsonPath().getString("token_type")).isEqualTo("Bearer");
+        assertThat(response.jsonPath().getLong("expires_in")).isEqualTo(900);
+        String token = response.jsonPath().getString("access_token");
+        String claims = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        assertThat(claims).contains("\"upn\":\"" + username + "\"").contains("\"iss\":\"model-serving\"");
+        assertThat(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8))
+                .contains("HS256");
+    }
+
+    @Test
+    void aWrongPasswordAndAnUnknownUserGetTheSameAnswer() {
+        String username = Api.registerUser("tok");
+        Response wrongPassword = given().contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", "not-the-password"))
+                .post("/auth/token");
+        Response unknownUser = given().contentType(ContentType.JSON)
+                .body(Map.of("username", "no-such-user", "password", "not-the-password"))
+                .post("/auth/token");
+        String detail = assertProblem(wrongPassword, 401, "/auth/token");
+        assertProblem(unknownUser, 401, "/auth/token");
+        assertThat(unknownUser.jsonPath().getString("detail")).isEqualTo(detail);
+        assertThat(wrongPassword.header("WWW-Authenticate")).isEqualTo("Bearer");
+    }
+
+    @Test
+    void missingFieldsAre422() {
+        Response response = given().contentType(ContentType.JSON).body(Map.of("username", "x"))
+                .post("/auth/token");
+        assertProblem(response, 422, "/auth/token");
+        assertThat(response.jsonPath().getList("errors.pointer")).containsExactly("/password");
+    }
+
+    @Test
+    void theAdministratorFromConfigurationCanLogIn() {
+        String token = Api.adminToken();
+        given().auth().oauth2(token).get("/users/me")
+                .then().statusCode(200)
+                .body("roles", org.hamcrest.Matchers.hasItem("admin"));
+    }
+}
