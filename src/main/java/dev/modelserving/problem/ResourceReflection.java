@@ -1,5 +1,8 @@
 package dev.modelserving.problem;
 
+import dev.modelserving.model.InferenceResource;
+import dev.modelserving.model.ModelResource;
+import dev.modelserving.model.PredictionResource;
 import dev.modelserving.security.TokenResource;
 import dev.modelserving.user.UserResource;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -8,7 +11,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * Keeps the JAX-RS annotations of the resources readable in a native image, for {@link AllowedMethods}. Every new
  * resource class is added here.
  */
-@RegisterForReflection(targets = {UserResource.class, TokenResource.class}, methods = true, fields = false)
+@RegisterForReflection(targets = {UserResource.class, TokenResource.class, PredictionResource.class,
+    InferenceResource.class, ModelResource.class}, methods = true, fields = false)
 final class ResourceReflection {
 
     private ResourceReflection() {

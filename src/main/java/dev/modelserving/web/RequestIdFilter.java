@@ -4,6 +4,7 @@ import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
@@ -36,8 +37,8 @@ public class RequestIdFilter {
     }
 
     /** The id of the request being served, if this runs within one. */
-    public static String current() {
+    public static Optional<String> current() {
         Object id = MDC.get(MDC_KEY);
-        return id == null ? null : id.toString();
+        return id == null ? Optional.empty() : Optional.of(id.toString());
     }
 }

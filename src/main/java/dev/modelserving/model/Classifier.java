@@ -1,0 +1,110 @@
+package dev.modelserving.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * One ONNX Runtime session for a classifier with one FP32 input {@code [batch, features]} and one FP32 output
+ * {@code [batch, classes]}. The session is shared by all threads: ONNX Runtime allows concurrent {@code run} calls.
+ */
+public final class Classifier implements AutoCloseable {
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String inputName;
+    private final String outputName;
+    private final int features;
+    private final int classes;
+
+    private Classifier(OrtEnvironment env, OrtSession session, String inputName, String outputName, int features,
+            int classes) {
+        this.env = env;
+        this.session = session;
+        this.inputName = inputName;
+        this.outputName = outputName;
+        this.features = features;
+        this.classes = classes;
+    }
+
+    /** Opens a session and checks that the model has the signature this service can serve. */
+    static Classifier open(byte[] model, int intraOpThreads) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(intraOpThreads);
+        options.setInterOpNumThreads(1);
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        OrtSession session = env.createSession(model, options);
+        try {
+            if (session.getNumInputs() != 1 || session.getNumOutputs() != 1) {
+                throw new IllegalArgumentException("the model must have one input and one output, it has "
+                        + session.getNumInputs() + " and " + session.getNumOutputs());
+            }
+            NodeInfo input = session.getInputInfo().values().iterator().next();
+            NodeInfo output = session.getOutputInfo().values().iterator().next();
+            int features = (int) matrixWidth(input, "input");
+            int classes = (int) matrixWidth(output, "output");
+            return new Classifier(env, session, input.getName(), output.getName(), features, classes);
+        } catch (RuntimeException | OrtException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private static long matrixWidth(NodeInfo node, String role) {
+        if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT
+                || tensor.getShape().length != 2 || tensor.getShape()[1] <= 0) {
+            throw new IllegalArgumentException("the model's " + role + " '" + node.getName()
+                    + "' must be an FP32 tensor of shape [batch, n], it is " + node.getInfo());
+        }
+        return tensor.getShape()[1];
+    }
+
+    /**
+     * Runs the model on {@code batch} rows of {@link #features()} values each, laid out row after row.
+     *
+     * @return one row of {@link #classes()} scores per input row
+     */
+    public float[][] run(float[] rows, int batch) {
+        if (rows.length != batch * features) {
+            throw new IllegalArgumentException("expected " + batch * features + " values, got " + rows.length);
+        }
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(rows), new long[] {batch, features});
+                OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
+            return (float[][]) result.get(0).getValue();
+        } catch (OrtException e) {
+            throw new IllegalStateException("inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    public String inputName() {
+        return inputName;
+    }
+
+    public String outputName() {
+        return outputName;
+    }
+
+    public int features() {
+        return features;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing the ONNX Runtime session failed", e);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.modelserving.model;
+
+import dev.modelserving.problem.ValidationFailedException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns an uploaded PNG or JPEG into the model's input: 28x28 grayscale, 0..1, light object on a dark background,
+ * as the Fashion-MNIST pictures are. Blocking (decoding is CPU work): call it off the event loop.
+ */
+@ApplicationScoped
+public class ImagePreprocessor {
+
+    public static final int SIDE = 28;
+    private static final Set<String> FORMATS = Set.of("png", "jpeg");
+
+    private final PredictionsConfig config;
+
+    public ImagePreprocessor(PredictionsConfig config) {
+        this.config = config;
+    }
+
+    /** The 784 model inputs of the picture, row-major; a 422 problem when it is not a readable PNG or JPEG. */
+    public float[] toPixels(byte[] image) {
+        if (image.length == 0) {
+            throw new ValidationFailedException("The body is empty; send a PNG or JPEG image");
+        }
+        BufferedImage picture = decode(image);
+        float[] gray = grayscale(picture);
+        if (meanBorder(gray, picture.getWidth(), picture.getHeight()) > 0.5f) {
+            // A dark object on a light background, like most photos: flip it to the training data's polarity.
+            for (int i = 0; i < gray.length; i++) {
+                gray[i] = 1f - gray[i];
+            }
+        }
+        return fitInto28(gray, picture.getWidth(), picture.getHeight());
+    }
+
+    private BufferedImage decode(byte[] image) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (in == null || !readers.hasNext()) {
+                throw new ValidationFailedException("The body is not a PNG or JPEG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+                if (!FORMATS.contains(format)) {
+                    throw new ValidationFailedException("The body is a " + format + " image; send PNG or JPEG");
+                }
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > config.maxImagePixels()) {
+                    throw new ValidationFailedException("The image is " + reader.getWidth(0) + "x"
+                            + reader.getHeight(0) + " pixels; at most " + config.maxImagePixels() + " are accepted");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ValidationFailedException invalid) {
+                throw invalid;
+            }
+            throw new ValidationFailedException("The image could not be decoded: it is truncated or corrupt");
+        }
+    }
+
+    /** Luminance 0..1; transparent pixels count as white paper. */
+    static float[] grayscale(BufferedImage picture) {
+        ColorModel colors = picture.getColorModel();
+        if (colors.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
+            return graySamples(picture, colors);
+        }
+        int width = picture.getWidth();
+        int height = picture.getHeight();
+        int[] argb = picture.getRGB(0, 0, width, height, null, 0, width);
+        float[] gray = new float[argb.length];
+        for (int i = 0; i < argb.length; i++) {
+            int p = argb[i];
+            float alpha = ((p >>> 24) & 0xFF) / 255f;
+            float luminance = (0.299f * ((p >> 16) & 0xFF) + 0.587f * ((p >> 8) & 0xFF) + 0.114f * (p & 0xFF)) / 255f;
+            gray[i] = luminance * alpha + (1f - alpha);
+        }
+        return gray;
+    }
+
+    /**
+     * Grayscale pictures are read sample by sample: {@code getRGB} would pass them through a colour-space
+     * conversion and change every value, so a Fashion-MNIST PNG would no longer be the picture the model knows.
+     */
+    private static float[] graySamples(BufferedImage picture, ColorModel colors) {
+        Raster raster = picture.getRaster();
+        int width = picture.getWidth();
+        int height = picture.getHeight();
+        float grayMax = (1 << colors.getComponentSize(0)) - 1;
+        boolean alpha = colors.hasAlpha() && raster.getNumBands() > 1;
+        float alphaMax = alpha ? (1 << colors.getComponentSize(1)) - 1 : 1;
+        float[] gray = new float[width * height];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                float value = raster.getSample(x, y, 0) / grayMax;
+                if (alpha) {
+                    float a = raster.getSample(x, y, 1) / alphaMax;
+                    value = value * a + (1f - a);
+                }
+                gray[y * width + x] = value;
+            }
+        }
+        return gray;
+    }
+
+    private static float meanBorder(float[] gray, int width, int height) {
+        double sum = 0;
+        int count = 0;
+        for (int x = 0; x < width; x++) {
+            sum += gray[x] + gray[(height - 1) * width + x];
+            count += 2;
+        }
+        for (int y = 1; y < height - 1; y++) {
+            sum += gray[y * width] + gray[y * width + width - 1];
+            count += 2;
+        }
+        return (float) (sum / count);
+    }
+
+    /**
+     * Scales the picture so that its longer side is 28 pixels (area averaging, so that downscaling does not
+     * alias), and centres it on a 28x28 dark canvas. A 28x28 picture is taken as it is.
+     */
+    static float[] fitInto28(float[] gray, int width, int height) {
+        if (width == SIDE && height == SIDE) {
+            return gray;
+        }
+        double scale = (double) SIDE / Math.max(width, height);
+        int outW = Math.max(1, (int) Math.round(width * scale));
+        int outH = Math.max(1, (int) Math.round(height * scale));
+        int offX = (SIDE - outW) / 2;
+        int offY = (SIDE - outH) / 2;
+        float[] out = new float[SIDE * SIDE];
+        double stepX = (double) width / outW;
+        double stepY = (double) height / outH;
+        for (int oy = 0; oy < outH; oy++) {
+            double y0 = oy * stepY;
+            double y1 = y0 + stepY;
+            for (int ox = 0; ox < outW; ox++) {
+                double x0 = ox * stepX;
+                double x1 = x0 + stepX;
+                out[(oy + offY) * SIDE + ox + offX] = (float) boxAverage(gray, width, x0, x1, y0, y1);
+            }
+        }
+        return out;
+    }
+
+    /** Mean of the source over the rectangle [x0,x1) x [y0,y1), weighting partly covered pixels by coverage. */
+    private static double boxAverage(float[] gray, int width, double x0, double x1, double y0, double y1) {
+        double sum = 0;
+        double area = 0;
+        for (int y = (int) Math.floor(y0); y < Math.ceil(y1); y++) {
+            double wy = Math.min(y + 1, y1) - Math.max(y, y0);
+            for (int x = (int) Math.floor(x0); x < Math.ceil(x1); x++) {
+                double w = wy * (Math.min(x + 1, x1) - Math.max(x, x0));
+                sum += gray[y * width + x] * w;
+                area += w;
+            }
+        }
+        return area == 0 ? 0 : sum / area;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.modelserving.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modelserving.problem.BadRequestException;
+import dev.modelserving.problem.Problem;
+import java.util.List;
+
+/**
+ * Checks a V2 inference request against the model's signature and flattens its data into the model's input rows.
+ * Every rejection is a 400 whose detail names the input at fault.
+ */
+final class InferenceRequestReader {
+
+    /** The rows to run and how many there are. */
+    record Batch(float[] rows, int size) {
+    }
+
+    private InferenceRequestReader() {
+    }
+
+    static Batch read(V2Protocol.InferenceRequest request, TensorSpec input, TensorSpec output, int maxBatch) {
+        if (request.inputs() == null || request.inputs().isEmpty()) {
+            throw invalid("inputs", "The request has no inputs; the model takes one input '" + input.name() + "'");
+        }
+        if (request.inputs().size() > 1) {
+            throw invalid("inputs", "The request has " + request.inputs().size() + " inputs; the model takes one, '"
+                    + input.name() + "'");
+        }
+        if (request.outputs() != null) {
+            for (V2Protocol.RequestedOutput wanted : request.outputs()) {
+                if (wanted == null || !output.name().equals(wanted.name())) {
+                    throw invalid("outputs", "Unknown output '" + (wanted == null ? null : wanted.name())
+                            + "'; the model's output is '" + output.name() + "'");
+                }
+            }
+        }
+        V2Protocol.InputTensor tensor = request.inputs().get(0);
+        String name = tensor.name();
+        if (!input.name().equals(name)) {
+            throw invalid("inputs/0/name", "Unknown input '" + name + "'; the model's input is '" + input.name() + "'");
+        }
+        if (!"FP32".equals(tensor.datatype())) {
+            throw invalid("inputs/0/datatype", "Input '" + name + "' has datatype " + tensor.datatype()
+                    + "; the model takes FP32");
+        }
+        long features = input.shape().get(1);
+        List<Long> shape = tensor.shape();
+        if (shape == null || shape.size() != 2 || shape.get(1) == null || shape.get(1) != features
+                || shape.get(0) == null || shape.get(0) < 1) {
+            throw invalid("inputs/0/shape", "Input '" + name + "' has shape " + shape + "; the model takes [N, "
+                    + features + "] with N >= 1");
+        }
+        long batch = shape.get(0);
+        if (batch > maxBatch) {
+            throw invalid("inputs/0/shape", "Input '" + name + "' has a batch of " + batch + "; at most " + maxBatch
+                    + " rows are accepted per request (app.model.max-batch)");
+        }
+        int expected = (int) (batch * features);
+        float[] rows = new float[expected];
+        int count = flatten(tensor.data(), rows, 0, name);
+        if (count != expected) {
+            throw invalid("inputs/0/data", "Input '" + name + "' has " + count + " values; shape " + shape
+                    + " needs " + expected);
+        }
+        return new Batch(rows, (int) batch);
+    }
+
+    /** Copies the numbers of a flat or nested array into {@code into}; returns how many there were. */
+    private static int flatten(JsonNode data, float[] into, int at, String name) {
+        if (data == null || !data.isArray()) {
+            throw invalid("inputs/0/data", "Input '" + name + "' has no data array");
+        }
+        int position = at;
+        for (JsonNode value : data) {
+            if (value.isArray()) {
+                position = flatten(value, into, position, name);
+            } else if (value.isNumber()) {
+                if (position < into.length) {
+                    into[position] = value.floatValue();
+                }
+                position++;
+            } else {
+                throw invalid("inputs/0/data", "Input '" + name + "' has a non-numeric value: " + abbreviate(value));
+            }
+        }
+        return position;
+    }
+
+    private static String abbreviate(JsonNode value) {
+        String text = value.toString();
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    private static BadRequestException invalid(String pointer, String detail) {
+        return new BadRequestException(detail, List.of(Problem.FieldError.atPointer("/" + pointer, detail)));
+    }
+}

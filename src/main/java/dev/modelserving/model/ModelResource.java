@@ -1,0 +1,35 @@
+package dev.modelserving.model;
+
+import dev.modelserving.problem.Problem;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/model")
+@Tag(name = "Model", description = "The served model")
+@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class ModelResource {
+
+    private final ServedModel served;
+
+    public ModelResource(ServedModel served) {
+        this.served = served;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Name, version, checksum, signature, labels and load time of the served model")
+    @APIResponse(responseCode = "200", description = "The model",
+            content = @Content(schema = @Schema(implementation = ModelMetadata.class)))
+    @APIResponse(responseCode = "503", description = "The model is not loaded")
+    public ModelMetadata model() {
+        return served.require().metadata();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.modelserving.model;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The classification of one picture: the most likely label, and the three most likely with probabilities. */
+@RegisterForReflection
+@Schema(name = "Prediction")
+public record Prediction(
+        @Schema(example = "Sneaker") String label,
+        @Schema(example = "0.93") float confidence,
+        List<LabelProbability> top,
+        ModelRef model) {
+
+    @RegisterForReflection
+    @Schema(name = "LabelProbability")
+    public record LabelProbability(@Schema(example = "Sneaker") String label, @Schema(example = "0.93") float probability) {
+    }
+
+    @RegisterForReflection
+    @Schema(name = "ModelRef")
+    public record ModelRef(@Schema(example = "fashion-mnist") String name, @Schema(example = "1") String version) {
+    }
+
+    /** The prediction read off one row of class probabilities. */
+    static Prediction from(float[] probabilities, List<String> labels, ModelRef model, int topK) {
+        Integer[] order = new Integer[probabilities.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
+        List<LabelProbability> top = new java.util.ArrayList<>(topK);
+        for (int i = 0; i < Math.min(topK, order.length); i++) {
+            top.add(new LabelProbability(labels.get(order[i]), probabilities[order[i]]));
+        }
+        return new Prediction(top.get(0).label(), top.get(0).probability(), List.copyOf(top), model);
+    }
+}

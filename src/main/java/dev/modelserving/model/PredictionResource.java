@@ -1,0 +1,62 @@
+package dev.modelserving.model;
+
+import dev.modelserving.problem.Problem;
+import dev.modelserving.web.RequestIdFilter;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/predictions")
+@Authenticated
+@Tag(name = "Predictions", description = "Classify one picture")
+@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class PredictionResource {
+
+    private final PredictionService predictions;
+    private final PredictionsConfig config;
+    private final SecurityIdentity identity;
+
+    public PredictionResource(PredictionService predictions, PredictionsConfig config, SecurityIdentity identity) {
+        this.predictions = predictions;
+        this.config = config;
+        this.identity = identity;
+    }
+
+    @POST
+    @Consumes({"image/png", "image/jpeg"})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Classify a PNG or JPEG picture",
+            description = "Any size; it is converted to 28x28 grayscale the way the training pictures look.")
+    @RequestBody(content = {
+        @Content(mediaType = "image/png", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")),
+        @Content(mediaType = "image/jpeg", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary"))})
+    @APIResponse(responseCode = "200", description = "The label, its confidence and the top three",
+            content = @Content(schema = @Schema(implementation = Prediction.class)))
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    @APIResponse(responseCode = "413", description = "Image over app.predictions.max-image-bytes")
+    @APIResponse(responseCode = "415", description = "Not image/png or image/jpeg")
+    @APIResponse(responseCode = "422", description = "Not a decodable PNG/JPEG picture")
+    @APIResponse(responseCode = "503", description = "The model is not loaded yet")
+    public Uni<Prediction> predict(byte[] image) {
+        long limit = config.maxImageBytes().asLongValue();
+        if (image.length > limit) {
+            throw new PayloadTooLargeException("The image is " + image.length + " bytes; at most " + limit
+                    + " are accepted (app.predictions.max-image-bytes)");
+        }
+        PredictionContext context = new PredictionContext(RequestIdFilter.current().orElse(null),
+                identity.getPrincipal().getName(), null);
+        return predictions.classifyImage(image, context);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.modelserving.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The JSON messages of the Open Inference Protocol (KServe V2) REST API, as far as this server speaks it. */
+public final class V2Protocol {
+
+    private V2Protocol() {
+    }
+
+    @RegisterForReflection
+    @Schema(name = "V2ServerMetadata")
+    public record ServerMetadata(String name, String version, List<String> extensions) {
+    }
+
+    @RegisterForReflection
+    @Schema(name = "V2ModelMetadata")
+    public record ModelMetadata(String name, List<String> versions, String platform, List<TensorSpec> inputs,
+            List<TensorSpec> outputs) {
+    }
+
+    @RegisterForReflection
+    @Schema(name = "V2Live")
+    public record Live(boolean live) {
+    }
+
+    @RegisterForReflection
+    @Schema(name = "V2Ready")
+    public record Ready(boolean ready) {
+    }
+
+    @RegisterForReflection
+    @Schema(name = "V2ModelReady")
+    public record ModelReady(String name, boolean ready) {
+    }
+
+    /** {@code POST /v2/models/{name}/infer} body. */
+    @RegisterForReflection
+    @Schema(name = "V2InferenceRequest")
+    public record InferenceRequest(
+            String id,
+            List<InputTensor> inputs,
+            List<RequestedOutput> outputs,
+            Map<String, Object> parameters) {
+    }
+
+    /**
+     * @param data the values, flat in row-major order or nested by dimension
+     */
+    @RegisterForReflection
+    @Schema(name = "V2InputTensor")
+    public record InputTensor(
+            @Schema(example = "input") String name,
+            @Schema(example = "[1, 784]") List<Long> shape,
+            @Schema(example = "FP32") String datatype,
+            @Schema(description = "Row-major values, flat or nested") JsonNode data,
+            Map<String, Object> parameters) {
+    }
+
+    @RegisterForReflection
+    @Schema(name = "V2RequestedOutput")
+    public record RequestedOutput(String name, Map<String, Object> parameters) {
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "V2InferenceResponse")
+    public record InferenceResponse(
+            @JsonProperty("model_name") String modelName,
+            @JsonProperty("model_version") String modelVersion,
+            String id,
+            List<OutputTensor> outputs) {
+    }
+
+    @RegisterForReflection
+    @Schema(name = "V2OutputTensor")
+    public record OutputTensor(String name, List<Long> shape, String datatype, float[] data) {
+    }
+}

@@ -1,0 +1,149 @@
+package dev.modelserving.predictionlog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * The prediction log: one JSON line per prediction, buffered in memory and appended to a file in batches — every
+ * {@code flush-interval}, early when {@code buffer-size} lines are waiting, and a last time when the application
+ * stops, so that every prediction that was answered is on disk. Appending never blocks and never drops a line; a
+ * failed write keeps its lines for the next flush.
+ */
+@ApplicationScoped
+public class PredictionLog {
+
+    /** Before the model is closed ({@code ModelLifecycle}), after task workers have stopped. */
+    public static final int FINAL_FLUSH_PRIORITY = 4_000;
+    private static final Logger LOG = Logger.getLogger(PredictionLog.class);
+
+    private final PredictionLogConfig config;
+    private final ObjectMapper json;
+    private final Path file;
+    private final ConcurrentLinkedDeque<String> pending = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicBoolean earlyFlushStarted = new AtomicBoolean();
+    private final ReentrantLock writing = new ReentrantLock();
+    private final Counter linesWritten;
+    private final Timer flushTimer;
+
+    public PredictionLog(PredictionLogConfig config, ObjectMapper json, MeterRegistry metrics) {
+        this.config = config;
+        this.json = json;
+        this.file = Path.of(config.path());
+        this.linesWritten = Counter.builder("prediction.log.lines.written")
+                .description("Prediction log lines written to the file").register(metrics);
+        this.flushTimer = Timer.builder("prediction.log.flush")
+                .description("Time to append one batch of lines to the prediction log").register(metrics);
+        metrics.gauge("prediction.log.lines.pending", pendingCount);
+    }
+
+    /** Buffers one line. Cheap and non-blocking: callable from any thread, including the event loop. */
+    public void append(PredictionRecord record) {
+        if (!config.enabled()) {
+            return;
+        }
+        String line;
+        try {
+            line = json.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a prediction record could not be written as JSON", e);
+        }
+        pending.addLast(line);
+        if (pendingCount.incrementAndGet() >= config.bufferSize() && earlyFlushStarted.compareAndSet(false, true)) {
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                try {
+                    flush();
+                } finally {
+                    earlyFlushStarted.set(false);
+                }
+            });
+        }
+    }
+
+    @Scheduled(every = "${app.prediction-log.flush-interval:1s}", identity = "prediction-log-flush",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledFlush() {
+        flush();
+    }
+
+    void onStop(@Observes @Priority(FINAL_FLUSH_PRIORITY) ShutdownEvent event) {
+        int written = flush();
+        LOG.infof("Prediction log flushed on shutdown: %d line(s) written to %s", written, file);
+    }
+
+    /**
+     * Appends every buffered line to the file. Blocking (file I/O): never call it on the event loop.
+     *
+     * @return how many lines were written
+     */
+    public int flush() {
+        writing.lock();
+        try {
+            List<String> batch = new ArrayList<>();
+            for (String line = pending.pollFirst(); line != null; line = pending.pollFirst()) {
+                batch.add(line);
+            }
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            pendingCount.addAndGet(-batch.size());
+            long started = System.nanoTime();
+            try {
+                write(batch);
+            } catch (IOException e) {
+                // Keep the lines, in order, ahead of newer ones: the next flush tries again.
+                for (int i = batch.size() - 1; i >= 0; i--) {
+                    pending.addFirst(batch.get(i));
+                }
+                pendingCount.addAndGet(batch.size());
+                LOG.errorf("Prediction log: %d line(s) could not be written to %s (%s); kept for the next flush",
+                        batch.size(), file, e.getMessage());
+                return 0;
+            }
+            flushTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            linesWritten.increment(batch.size());
+            return batch.size();
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private void write(List<String> batch) throws IOException {
+        StringBuilder text = new StringBuilder(batch.size() * 200);
+        for (String line : batch) {
+            text.append(line).append('\n');
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(file, text.toString().getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    /** Lines buffered and not yet written. */
+    public int pendingLines() {
+        return pendingCount.get();
+    }
+}

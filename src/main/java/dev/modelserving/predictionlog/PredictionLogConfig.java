@@ -1,0 +1,26 @@
+package dev.modelserving.predictionlog;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** {@code app.prediction-log.*}: the JSON-lines file every prediction is appended to. */
+@ConfigMapping(prefix = "app.prediction-log")
+public interface PredictionLogConfig {
+
+    /** Whether predictions are logged at all (the {@code predict} command turns it off). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The file lines are appended to; its folder is created when missing. */
+    @WithDefault("logs/predictions.jsonl")
+    String path();
+
+    /** How often buffered lines are written. */
+    @WithDefault("1s")
+    Duration flushInterval();
+
+    /** Lines buffered before a flush is started early, without waiting for the interval. */
+    @WithDefault("10000")
+    int bufferSize();
+}

@@ -1,0 +1,93 @@
+package dev.modelserving.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelserving.support.Fixtures;
+import dev.modelserving.support.PackagedApp;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The packaged application's command line: {@code predict FILE...}, {@code --help}, {@code --version}. */
+class PredictCommandIT {
+
+    private record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    private static Run run(Map<String, String> properties, String... args) throws Exception {
+        Path out = Files.createTempFile(Path.of("target"), "cli-", ".out");
+        Path err = Files.createTempFile(Path.of("target"), "cli-", ".err");
+        Process process = new ProcessBuilder(PackagedApp.command(properties, List.of(args)))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the command finishes").isTrue();
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void classifiesEachFileAsTheModelDoesWithoutOpeningAPort() throws Exception {
+        List<Fixtures.Fixture> fixtures = Fixtures.all().subList(0, 4);
+        List<String> args = new ArrayList<>(List.of("predict"));
+        fixtures.forEach(f -> args.add(f.path().toString()));
+        // Hold the port the server would bind: the command must not need it.
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Run run = run(Map.of("quarkus.http.port", String.valueOf(taken.getLocalPort())),
+                    args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            List<String> lines = run.stdout().lines().toList();
+            assertThat(lines).hasSize(fixtures.size());
+            ObjectMapper json = new ObjectMapper();
+            for (int i = 0; i < fixtures.size(); i++) {
+                JsonNode line = json.readTree(lines.get(i));
+                assertThat(line.path("file").asText()).isEqualTo(fixtures.get(i).path().toString());
+                assertThat(line.path("label").asText()).isEqualTo(fixtures.get(i).predicted());
+                assertThat(line.path("confidence").floatValue()).isBetween(0f, 1f);
+                assertThat(line.path("top")).hasSize(3);
+                assertThat(line.path("model").path("name").asText()).isEqualTo("fashion-mnist");
+            }
+        }
+    }
+
+    @Test
+    void anUnreadableFileGetsAnErrorLineAndExitCode1() throws Exception {
+        Path notAnImage = Files.writeString(Files.createTempFile(Path.of("target"), "text-", ".png"), "hello");
+        Run run = run(Map.of(), "predict", Fixtures.first().path().toString(), "/no/such/file.png",
+                notAnImage.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        List<String> lines = run.stdout().lines().toList();
+        assertThat(lines).hasSize(3);
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.readTree(lines.get(0)).path("label").asText()).isEqualTo(Fixtures.first().predicted());
+        assertThat(json.readTree(lines.get(1)).path("error").asText()).isEqualTo("no such file");
+        assertThat(json.readTree(lines.get(2)).path("error").asText()).contains("not a PNG or JPEG");
+    }
+
+    @Test
+    void helpAndVersionAnswerWithoutStarting() throws Exception {
+        Run help = run(Map.of(), "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.stdout()).contains("predict FILE...").contains("--version");
+        Run version = run(Map.of(), "--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.stdout().trim()).matches("model-serving \\d+\\.\\d+\\.\\d+.*");
+        Run unknown = run(Map.of(), "serve-please");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("unknown command");
+    }
+
+    @Test
+    void predictWithoutFilesIsAUsageError() throws IOException, Exception {
+        Run run = run(Map.of(), "predict");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.stderr()).contains("at least one FILE");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.modelserving.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Real Fashion-MNIST test pictures (MIT licence) committed as PNGs under src/test/resources/fixtures, with their true
+ * labels and the bundled model's prediction for each (written by tools/model-training's ExportFixtures).
+ */
+public final class Fixtures {
+
+    /** One picture: its file name, the true label, and the label the model gives it. */
+    public record Fixture(String file, String label, String predicted) {
+
+        public byte[] bytes() {
+            return resource("fixtures/" + file);
+        }
+
+        /** Path on disk, for commands that take files. */
+        public Path path() {
+            return Path.of("src/test/resources/fixtures", file).toAbsolutePath();
+        }
+    }
+
+    private Fixtures() {
+    }
+
+    public static List<Fixture> all() {
+        String csv = new String(resource("fixtures/fixtures.csv"), StandardCharsets.UTF_8);
+        List<Fixture> fixtures = new ArrayList<>();
+        for (String line : csv.lines().skip(1).toList()) {
+            String[] cells = line.split(",");
+            fixtures.add(new Fixture(cells[0], cells[1], cells[2]));
+        }
+        return fixtures;
+    }
+
+    public static Fixture first() {
+        return all().get(0);
+    }
+
+    static byte[] resource(String name) {
+        try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + name + " is missing");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
