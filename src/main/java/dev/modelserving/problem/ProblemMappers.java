@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -28,6 +29,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * oversized bodies) are answered by {@link HttpProblemHandlers} in the same form.
  */
 public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     private final IncidentLog incidents;
     private final AllowedMethods allowedMethods;
@@ -179,6 +182,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, HttpServerRequest request) {
+        if (request.response().headWritten()) {
+            // The framework has already answered (e.g. 413 for a chunked body over the limit): nothing to tell the
+            // client, and nothing went wrong on our side.
+            LOG.debugf("failure after the response was sent for %s %s: %s", request.method(), request.path(), e);
+            return Response.status(Response.Status.INTERNAL_SERVER_ERROR).build();
+        }
         String incident = incidents.record(e, request.method() + " " + request.path());
         return ProblemResponses.of(Problem.of(ProblemType.INTERNAL_ERROR,
                 "An unexpected error occurred; quote incident " + incident + " when reporting it", request.path())

@@ -3,7 +3,9 @@ package dev.modelserving.problem;
 import dev.modelserving.model.InferenceResource;
 import dev.modelserving.model.ModelResource;
 import dev.modelserving.model.PredictionResource;
+import dev.modelserving.order.OrderResource;
 import dev.modelserving.security.TokenResource;
+import dev.modelserving.task.TaskResource;
 import dev.modelserving.user.UserResource;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -12,7 +14,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * resource class is added here.
  */
 @RegisterForReflection(targets = {UserResource.class, TokenResource.class, PredictionResource.class,
-    InferenceResource.class, ModelResource.class}, methods = true, fields = false)
+    InferenceResource.class, ModelResource.class, OrderResource.class, TaskResource.class}, methods = true, fields = false)
 final class ResourceReflection {
 
     private ResourceReflection() {

@@ -1,0 +1,105 @@
+package dev.modelserving.order;
+
+import dev.modelserving.model.ImagePreprocessor;
+import dev.modelserving.model.PayloadTooLargeException;
+import dev.modelserving.model.PredictionsConfig;
+import dev.modelserving.problem.Problem;
+import dev.modelserving.problem.ProblemException;
+import dev.modelserving.problem.ValidationFailedException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Turns the items of an order into model input rows, all of them before anything is accepted, so that a bad item
+ * is a 422 naming its index instead of a task that fails later. Blocking (decoding): call it off the event loop.
+ */
+@ApplicationScoped
+public class OrderItemReader {
+
+    private final ImagePreprocessor preprocessor;
+    private final OrderConfig config;
+    private final PredictionsConfig images;
+
+    public OrderItemReader(ImagePreprocessor preprocessor, OrderConfig config, PredictionsConfig images) {
+        this.preprocessor = preprocessor;
+        this.config = config;
+        this.images = images;
+    }
+
+    public List<float[]> fromJson(OrderRequest request) {
+        List<OrderRequest.Item> items = request == null || request.items() == null ? List.of() : request.items();
+        checkCount(items.size(), "/items");
+        List<float[]> rows = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            rows.add(fromJsonItem(items.get(i), i));
+        }
+        return rows;
+    }
+
+    /** Pictures uploaded as the multipart parts named {@code images}, in order. */
+    public List<float[]> fromImages(List<byte[]> pictures) {
+        checkCount(pictures.size(), "/images");
+        List<float[]> rows = new ArrayList<>(pictures.size());
+        for (int i = 0; i < pictures.size(); i++) {
+            rows.add(decode(pictures.get(i), "images[" + i + "]", "/images/" + i));
+        }
+        return rows;
+    }
+
+    private float[] fromJsonItem(OrderRequest.Item item, int index) {
+        String where = "/items/" + index;
+        if (item == null || (item.image() == null) == (item.pixels() == null)) {
+            throw invalid(where, "Item " + index + " must have exactly one of 'image' (base64 PNG/JPEG) or 'pixels'");
+        }
+        if (item.pixels() != null) {
+            float[] pixels = item.pixels();
+            if (pixels.length != ImagePreprocessor.SIDE * ImagePreprocessor.SIDE) {
+                throw invalid(where + "/pixels", "Item " + index + " has " + pixels.length + " pixels; 784 (28x28)"
+                        + " are needed");
+            }
+            for (float value : pixels) {
+                if (!(value >= 0f && value <= 1f)) {
+                    throw invalid(where + "/pixels", "Item " + index + " has a pixel value " + value
+                            + " outside 0..1");
+                }
+            }
+            return pixels.clone();
+        }
+        byte[] picture;
+        try {
+            picture = Base64.getMimeDecoder().decode(item.image());
+        } catch (IllegalArgumentException e) {
+            throw invalid(where + "/image", "Item " + index + " is not valid base64");
+        }
+        return decode(picture, "Item " + index, where + "/image");
+    }
+
+    private float[] decode(byte[] picture, String name, String pointer) {
+        long limit = images.maxImageBytes().asLongValue();
+        if (picture.length > limit) {
+            throw new PayloadTooLargeException(name + " is " + picture.length + " bytes; at most " + limit
+                    + " are accepted per picture (app.predictions.max-image-bytes)");
+        }
+        try {
+            return preprocessor.toPixels(picture);
+        } catch (ProblemException e) {
+            throw invalid(pointer, name + " cannot be used: " + e.getMessage());
+        }
+    }
+
+    private void checkCount(int count, String pointer) {
+        if (count == 0) {
+            throw invalid(pointer, "An order needs at least one item");
+        }
+        if (count > config.maxItems()) {
+            throw invalid(pointer, "An order may have at most " + config.maxItems() + " items, this one has "
+                    + count);
+        }
+    }
+
+    private static ValidationFailedException invalid(String pointer, String detail) {
+        return new ValidationFailedException(detail, List.of(Problem.FieldError.atPointer(pointer, detail)));
+    }
+}

@@ -1,0 +1,18 @@
+package dev.modelserving.order;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** JSON body of {@code POST /orders}: each item is a base64 PNG/JPEG or 784 pixel values in 0..1. */
+@RegisterForReflection
+@Schema(name = "OrderRequest")
+public record OrderRequest(List<Item> items) {
+
+    @RegisterForReflection
+    @Schema(name = "OrderItem", description = "Exactly one of image or pixels")
+    public record Item(
+            @Schema(description = "Base64 of a PNG or JPEG picture") String image,
+            @Schema(description = "784 values in 0..1, row-major, light object on dark") float[] pixels) {
+    }
+}

@@ -1,0 +1,170 @@
+package dev.modelserving.order;
+
+import dev.modelserving.model.PredictionContext;
+import dev.modelserving.problem.Problem;
+import dev.modelserving.user.User;
+import dev.modelserving.web.PageParams;
+import dev.modelserving.web.RequestIdFilter;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+@Path("/orders")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Orders", description = "Order classifications of pictures; each classified picture is a billed product")
+@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class OrderResource {
+
+    /** RFC 7240: the client would rather get 202 and poll than wait. */
+    static final String RESPOND_ASYNC = "respond-async";
+
+    private final OrderService orders;
+    private final OrderItemReader items;
+    private final SecurityIdentity identity;
+
+    public OrderResource(OrderService orders, OrderItemReader items, SecurityIdentity identity) {
+        this.orders = orders;
+        this.items = items;
+        this.identity = identity;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Order classifications: items as base64 PNG/JPEG or as 784 pixel values")
+    @APIResponse(responseCode = "201", description = "Processed at once (up to app.orders.sync-limit items, no "
+            + "Prefer: respond-async); Location: /orders/{id}",
+            content = @Content(schema = @Schema(implementation = Order.class)))
+    @APIResponse(responseCode = "202", description = "Accepted as a background task; Location: /tasks/{id}",
+            headers = {@Header(name = "Location"), @Header(name = "Retry-After")},
+            content = @Content(schema = @Schema(implementation = dev.modelserving.task.Task.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON")
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    @APIResponse(responseCode = "413", description = "Body or one picture too large")
+    @APIResponse(responseCode = "422", description = "No items, too many, or an unusable item (named by index)")
+    @APIResponse(responseCode = "429", description = "Task queue full; Retry-After")
+    @APIResponse(responseCode = "503", description = "Shutting down, or the model is not loaded")
+    public Uni<Response> placeJson(@NotNull(message = "a JSON body is required") OrderRequest request,
+            @HeaderParam("Prefer") String prefer) {
+        return place(() -> items.fromJson(request), prefer);
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Order classifications: pictures as multipart parts named 'images'")
+    @APIResponse(responseCode = "201", description = "Processed at once; Location: /orders/{id}",
+            content = @Content(schema = @Schema(implementation = Order.class)))
+    @APIResponse(responseCode = "202", description = "Accepted as a background task; Location: /tasks/{id}",
+            content = @Content(schema = @Schema(implementation = dev.modelserving.task.Task.class)))
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    @APIResponse(responseCode = "413", description = "Body or one picture too large")
+    @APIResponse(responseCode = "422", description = "No pictures, too many, or an undecodable one (named by index)")
+    @APIResponse(responseCode = "429", description = "Task queue full; Retry-After")
+    @APIResponse(responseCode = "503", description = "Shutting down, or the model is not loaded")
+    public Uni<Response> placeMultipart(@RestForm("images") List<FileUpload> images,
+            @HeaderParam("Prefer") String prefer) {
+        List<FileUpload> parts = images == null ? List.of() : List.copyOf(images);
+        return place(() -> items.fromImages(readAll(parts)), prefer);
+    }
+
+    private Uni<Response> place(Supplier<List<float[]>> readItems, String prefer) {
+        PredictionContext context = new PredictionContext(RequestIdFilter.current().orElse(null), caller(), null);
+        boolean preferAsync = prefer != null && prefer.toLowerCase(java.util.Locale.ROOT).contains(RESPOND_ASYNC);
+        return orders.place(caller(), readItems, preferAsync, context).map(placed -> placed.order()
+                .map(order -> Response.created(URI.create("/orders/" + order.id())).entity(order).build())
+                .orElseGet(() -> {
+                    var task = placed.task().orElseThrow();
+                    return Response.accepted(task).location(URI.create("/tasks/" + task.id()))
+                            .header("Retry-After", "1").build();
+                }));
+    }
+
+    /** Runs on a worker thread (inside the items supplier): uploads are files on disk. */
+    private static List<byte[]> readAll(List<FileUpload> parts) {
+        List<byte[]> pictures = new ArrayList<>(parts.size());
+        for (FileUpload part : parts) {
+            try {
+                pictures.add(Files.readAllBytes(part.uploadedFile()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading an uploaded picture failed", e);
+            }
+        }
+        return pictures;
+    }
+
+    @GET
+    @Path("/me")
+    @Operation(summary = "The caller's orders, newest first")
+    @APIResponse(responseCode = "200", description = "One page of orders",
+            headers = @Header(name = PageParams.TOTAL_COUNT_HEADER),
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Order.class)))
+    @APIResponse(responseCode = "400", description = "page or size out of range")
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    public Uni<Response> mine(@Valid @BeanParam PageParams paging) {
+        return orders.mine(caller(), paging.page(), paging.size())
+                .map(page -> Response.ok(page.items()).header(PageParams.TOTAL_COUNT_HEADER, page.total()).build());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "An order (its owner or an admin)")
+    @APIResponse(responseCode = "200", description = "The order",
+            content = @Content(schema = @Schema(implementation = Order.class)))
+    @APIResponse(responseCode = "400", description = "Not a UUID")
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    @APIResponse(responseCode = "404", description = "No such order, or not yours")
+    public Uni<Order> get(@PathParam("id") UUID id) {
+        return orders.get(id.toString(), caller(), identity.hasRole(User.ROLE_ADMIN));
+    }
+
+    @GET
+    @RolesAllowed(User.ROLE_ADMIN)
+    @Operation(summary = "All orders, newest first, optionally ?status= (admin only)")
+    @APIResponse(responseCode = "200", description = "One page of orders",
+            headers = @Header(name = PageParams.TOTAL_COUNT_HEADER),
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Order.class)))
+    @APIResponse(responseCode = "400", description = "page, size or status invalid")
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    @APIResponse(responseCode = "403", description = "Not an admin")
+    public Uni<Response> all(@Valid @BeanParam PageParams paging, @QueryParam("status") OrderStatus status) {
+        return orders.all(Optional.ofNullable(status), paging.page(), paging.size())
+                .map(page -> Response.ok(page.items()).header(PageParams.TOTAL_COUNT_HEADER, page.total()).build());
+    }
+
+    private String caller() {
+        return identity.getPrincipal().getName();
+    }
+}

@@ -1,0 +1,12 @@
+package dev.modelserving.problem;
+
+import java.util.List;
+import java.util.Map;
+
+/** The background queue is full: nothing was accepted, try again later (429 with Retry-After). */
+public class QueueFullException extends ProblemException {
+
+    public QueueFullException(String detail, int retryAfterSeconds) {
+        super(ProblemType.TOO_MANY_REQUESTS, detail, List.of(), Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.modelserving.task;
+
+import dev.modelserving.problem.BadRequestException;
+import dev.modelserving.problem.Problem;
+import dev.modelserving.user.User;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/tasks")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Tasks", description = "Background jobs: poll, long-poll, cancel")
+@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class TaskResource {
+
+    /** How soon a client should poll again while a task has not ended. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private final TaskService tasks;
+    private final TaskConfig config;
+    private final SecurityIdentity identity;
+
+    public TaskResource(TaskService tasks, TaskConfig config, SecurityIdentity identity) {
+        this.tasks = tasks;
+        this.config = config;
+        this.identity = identity;
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A task (its owner or an admin); ?wait=N long-polls up to N seconds for its end")
+    @APIResponse(responseCode = "200", description = "The task; Retry-After while it has not ended",
+            headers = @Header(name = "Retry-After", description = "Seconds until the next poll, while not ended"),
+            content = @Content(schema = @Schema(implementation = Task.class)))
+    @APIResponse(responseCode = "400", description = "wait out of range")
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    @APIResponse(responseCode = "404", description = "No such task, not yours, or evicted after its retention")
+    public Uni<Response> get(@PathParam("id") String id,
+            @QueryParam("wait") @DefaultValue("0") @Min(value = 0, message = "must be between 0 and 30")
+            @Max(value = 30, message = "must be between 0 and 30") int waitSeconds) {
+        Duration wait = Duration.ofSeconds(waitSeconds);
+        if (wait.compareTo(config.maxWait()) > 0) {
+            throw new BadRequestException("wait may be at most " + config.maxWait().toSeconds() + " seconds");
+        }
+        return tasks.await(id, caller(), isAdmin(), wait).map(TaskResource::withRetryAfter);
+    }
+
+    @GET
+    @Operation(summary = "The caller's tasks (an admin's: everyone's), newest first, optionally ?state=")
+    @APIResponse(responseCode = "200", description = "Tasks",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Task.class)))
+    @APIResponse(responseCode = "400", description = "Unknown state")
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    public Uni<List<Task>> list(@QueryParam("state") TaskState state) {
+        return tasks.list(caller(), isAdmin(), Optional.ofNullable(state));
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Cancel a queued or running task (a running one stops between items)")
+    @APIResponse(responseCode = "202", description = "Cancelled, or asked to stop; the task",
+            content = @Content(schema = @Schema(implementation = Task.class)))
+    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+    @APIResponse(responseCode = "404", description = "No such task, or not yours")
+    @APIResponse(responseCode = "409", description = "The task has already ended")
+    public Uni<Response> cancel(@PathParam("id") String id) {
+        return tasks.cancel(id, caller(), isAdmin()).map(task -> Response.accepted(task).build());
+    }
+
+    private static Response withRetryAfter(Task task) {
+        Response.ResponseBuilder ok = Response.ok(task);
+        if (!task.state().isTerminal()) {
+            ok.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        return ok.build();
+    }
+
+    private String caller() {
+        return identity.getPrincipal().getName();
+    }
+
+    private boolean isAdmin() {
+        return identity.hasRole(User.ROLE_ADMIN);
+    }
+}
