@@ -34,7 +34,7 @@ public final class Classifier implements AutoCloseable {
     }
 
     /** Opens a session and checks that the model has the signature this service can serve. */
-    static Classifier open(byte[] model, int intraOpThreads) throws OrtException {
+    public static Classifier open(byte[] model, int intraOpThreads) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(intraOpThreads);

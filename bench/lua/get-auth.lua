@@ -1,0 +1,2 @@
+-- GET with a bearer token. Environment: TOKEN.
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")

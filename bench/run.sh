@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Benchmarks model-serving on this machine: launch-to-ready, memory, HTTP throughput and latency against the
+# framework's own health endpoint, background order throughput, and in-process inference latency.
+# Every load goes to 127.0.0.1 and is bounded in time; every process started here is stopped by PID.
+#
+#   bench/run.sh                       # JDK from PATH (or JAVA_HOME)
+#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/run.sh
+#
+# Knobs: BENCH_PORT (18080), BENCH_DURATION (15s), BENCH_WARMUP (5s), BENCH_REPEATS (3), BENCH_LAUNCHES (10),
+# BENCH_ORDERS (100), BENCH_SKIP_BUILD (unset).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WORK=$ROOT/bench/work
+PORT=${BENCH_PORT:-18080}
+DURATION=${BENCH_DURATION:-15s}
+WARMUP=${BENCH_WARMUP:-5s}
+REPEATS=${BENCH_REPEATS:-3}
+LAUNCHES=${BENCH_LAUNCHES:-10}
+ORDERS=${BENCH_ORDERS:-100}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+BASE=http://127.0.0.1:$PORT
+DATASET=/usr/share/datasets/fashion-mnist
+PIDS=()
+
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# --- tools and inputs -------------------------------------------------------------------------------------------
+missing=()
+for tool in wrk jq curl python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+[ -d "$DATASET" ] || missing+=(dataset-fashion-mnist)
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+jdk_major=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')
+rm -rf "$WORK" && mkdir -p "$WORK/bodies"
+python3 bench/make-bodies.py "$DATASET" src/test/resources/fixtures "$WORK/bodies"
+PNG=$ROOT/src/test/resources/fixtures/test-00000.png
+
+# --- builds: the plain jar and the AppCDS variant ----------------------------------------------------------------
+build() { # $1 = variant dir, rest = extra Maven flags
+    local dir=$1; shift
+    log "building $dir"
+    JAVA_HOME=${JAVA_HOME:-} ./mvnw -B -q package -DskipTests "$@" >"$WORK/build-$(basename "$dir").log" 2>&1
+    cp -r target/quarkus-app "$dir"
+}
+if [ -z "${BENCH_SKIP_BUILD:-}" ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; then
+    build "$WORK/plain"
+    build "$WORK/appcds" -Dquarkus.package.jar.appcds.enabled=true
+else
+    cp -r target/quarkus-app "$WORK/plain"
+fi
+
+# --- the application as a process ------------------------------------------------------------------------------
+APP_PID=
+start_app() { # $1 = app dir, rest = JVM options
+    local dir=$1; shift
+    APP_ADMIN_PASSWORD=bench-admin-password \
+    APP_TOKEN_SECRET=$(printf 'bench-secret-bench-secret-bench-secret!!' | base64 -w0) \
+    "$JAVA" "$@" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
+        -Dapp.prediction-log.path="$WORK/predictions.jsonl" -Dquarkus.shutdown.delay=0s \
+        -jar "$dir/quarkus-run.jar" >>"$WORK/app.log" 2>&1 &
+    APP_PID=$!
+    PIDS+=("$APP_PID")
+}
+wait_ready() {
+    local deadline=$((SECONDS + 60))
+    until curl -sf -o /dev/null "$BASE/q/health/ready"; do
+        [ $SECONDS -lt $deadline ] || { log "not ready in 60 s"; tail -20 "$WORK/app.log" >&2; exit 1; }
+        kill -0 "$APP_PID" 2>/dev/null || { log "the application died"; tail -20 "$WORK/app.log" >&2; exit 1; }
+        sleep 0.005
+    done
+}
+stop_app() { kill -TERM "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; }
+rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$APP_PID/status"; }
+
+stats() { # numbers on stdin -> "median min max"
+    sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%s %s %s\n", m, a[1], a[NR]}'
+}
+
+# --- 1. launch to ready ------------------------------------------------------------------------------------------
+launch_series() { # $1 = label, $2 = app dir, rest = JVM options; prints "label median min max rss"
+    local label=$1 dir=$2; shift 2
+    local times=() rss=
+    for _ in $(seq 1 "$LAUNCHES"); do
+        local t0 t1
+        t0=$(date +%s%N)
+        start_app "$dir" "$@"
+        wait_ready
+        t1=$(date +%s%N)
+        times+=($(( (t1 - t0) / 1000000 )))
+        rss=$(rss_mb)
+        stop_app
+    done
+    echo "$label $(printf '%s\n' "${times[@]}" | stats) $rss"
+}
+log "launch to ready, $LAUNCHES launches each"
+{
+    launch_series "jar" "$WORK/plain"
+    [ -f "$WORK/appcds/app-cds.jsa" ] && launch_series "jar+AppCDS" "$WORK/appcds" -XX:SharedArchiveFile="$WORK/appcds/app-cds.jsa"
+    if [ "$jdk_major" -ge 25 ]; then
+        log "training an AOT cache (JDK $jdk_major)"
+        start_app "$WORK/plain" -XX:AOTCacheOutput="$WORK/app.aot"
+        wait_ready
+        curl -s -o /dev/null "$BASE/model"; curl -s -o /dev/null "$BASE/v2"
+        stop_app
+        [ -f "$WORK/app.aot" ] && launch_series "jar+AOTcache" "$WORK/plain" -XX:AOTCache="$WORK/app.aot"
+    fi
+    for runner in target/*-runner; do
+        [ -x "$runner" ] || continue
+        label=native; times=()
+        for _ in $(seq 1 "$LAUNCHES"); do
+            t0=$(date +%s%N)
+            APP_ADMIN_PASSWORD=x "$runner" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
+                -Dapp.prediction-log.path="$WORK/predictions.jsonl" >>"$WORK/app.log" 2>&1 &
+            APP_PID=$!; PIDS+=("$APP_PID")
+            wait_ready; t1=$(date +%s%N); times+=($(( (t1 - t0) / 1000000 ))); rss=$(rss_mb); stop_app
+        done
+        echo "$label $(printf '%s\n' "${times[@]}" | stats) $rss"
+    done
+} >"$WORK/launch.txt"
+cat "$WORK/launch.txt" >&2
+
+# --- 2./3. load on the plain jar ---------------------------------------------------------------------------------
+start_app "$WORK/plain"
+wait_ready
+RSS_READY=$(rss_mb)
+curl -sf -o /dev/null -X POST "$BASE/users" -H 'Content-Type: application/json' \
+    -d '{"username":"bench","password":"bench-password"}'
+TOKEN=$(curl -sf -X POST "$BASE/auth/token" -H 'Content-Type: application/json' \
+    -d '{"username":"bench","password":"bench-password"}' | jq -r .access_token)
+export TOKEN
+
+to_ms() { # wrk latency (850.00us, 1.23ms, 1.02s) -> ms
+    awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'
+}
+wrk_once() { # $1 = output file, rest = wrk arguments after the common ones
+    local out=$1; shift
+    wrk -t2 -c50 -d"$DURATION" --latency "$@" >"$out" 2>&1
+}
+scenario() { # $1 = name, $2 = path, $3 = lua script or "", then env for the script
+    local name=$1 path=$2 script=$3
+    local args=()
+    [ -n "$script" ] && args=(-s "bench/lua/$script")
+    log "scenario $name"
+    wrk -t2 -c50 -d"$WARMUP" "${args[@]}" "$BASE$path" >/dev/null 2>&1
+    local rps=() p50=() p99=() bad=0
+    for r in $(seq 1 "$REPEATS"); do
+        local out="$WORK/wrk-$name-$r.txt"
+        wrk_once "$out" "${args[@]}" "$BASE$path"
+        rps+=("$(awk '/Requests\/sec/{print $2}' "$out")")
+        p50+=("$(awk '$1=="50%"{print $2}' "$out" | to_ms)")
+        p99+=("$(awk '$1=="99%"{print $2}' "$out" | to_ms)")
+        bad=$((bad + $(awk '/Non-2xx/{print $5}' "$out" | grep -E '^[0-9]+$' || echo 0)))
+        bad=$((bad + $(awk '/Socket errors/{gsub(",","");print $4+$6+$8+$10}' "$out" | grep -E '^[0-9]+$' || echo 0)))
+    done
+    echo "$name $(printf '%s\n' "${rps[@]}" | stats) $(printf '%s\n' "${p50[@]}" | stats | cut -d' ' -f1) $(printf '%s\n' "${p99[@]}" | stats | cut -d' ' -f1) $bad" >>"$WORK/load.txt"
+}
+: >"$WORK/load.txt"
+scenario health-live /q/health/live ""
+scenario users-me /users/me get-auth.lua
+BODY=$ROOT/src/test/resources/fixtures/test-00000.png CTYPE=image/png scenario predictions /predictions post-file.lua
+BODY=$WORK/bodies/infer-1.json CTYPE=application/json scenario v2-infer-b1 /v2/models/fashion-mnist/infer post-file.lua
+BODY=$WORK/bodies/infer-32.json CTYPE=application/json scenario v2-infer-b32 /v2/models/fashion-mnist/infer post-file.lua
+BODY=$WORK/bodies/order-1.json CTYPE=application/json scenario orders-sync-1 /orders post-file.lua
+cat "$WORK/load.txt" >&2
+
+# Sync order latency, one request at a time: 1 and 8 pictures.
+order_latency() { # $1 = body; prints "median min max" in ms over 50 requests
+    for _ in $(seq 1 50); do
+        curl -s -o /dev/null -w '%{time_total}\n' -X POST "$BASE/orders" -H "Authorization: Bearer $TOKEN" \
+            -H 'Content-Type: application/json' --data-binary @"$1"
+    done | awk '{print $1*1000}' | stats
+}
+ORDER1=$(order_latency "$WORK/bodies/order-1.json")
+ORDER8=$(order_latency "$WORK/bodies/order-8.json")
+
+# --- 4. background throughput: ORDERS async orders of 32 pictures ---------------------------------------------
+log "background: $ORDERS orders of 32 pictures"
+curl -sf -o /dev/null -X POST "$BASE/users" -H 'Content-Type: application/json' \
+    -d '{"username":"bench-async","password":"bench-password"}'
+ASYNC_TOKEN=$(curl -sf -X POST "$BASE/auth/token" -H 'Content-Type: application/json' \
+    -d '{"username":"bench-async","password":"bench-password"}' | jq -r .access_token)
+t0=$(date +%s%N)
+seq 1 "$ORDERS" | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST "$BASE/orders" \
+    -H "Authorization: Bearer $ASYNC_TOKEN" -H 'Prefer: respond-async' -H 'Content-Type: application/json' \
+    --data-binary @"$WORK/bodies/order-32.json" >"$WORK/async-codes.txt" &
+SUBMIT=$!
+peak=0
+deadline=$((SECONDS + 300))
+while :; do
+    q=$(curl -s "$BASE/q/metrics" | awk '/^tasks_queued /{print int($2)}')
+    [ "${q:-0}" -gt "$peak" ] && peak=$q
+    done_count=$(curl -s "$BASE/tasks?state=SUCCEEDED" -H "Authorization: Bearer $ASYNC_TOKEN" | jq length)
+    [ "$done_count" -ge "$ORDERS" ] && break
+    [ $SECONDS -lt $deadline ] || { log "background orders did not finish in 300 s"; break; }
+    sleep 0.05
+done
+t1=$(date +%s%N)
+wait "$SUBMIT" || true
+ASYNC_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", (b-a)/1e9}')
+ASYNC_IPS=$(awk -v s="$ASYNC_SECONDS" -v n="$ORDERS" 'BEGIN{printf "%.0f", n*32/s}')
+ACCEPTED=$(grep -c '^202$' "$WORK/async-codes.txt" || true)
+RSS_LOAD=$(rss_mb)
+WORKERS=$(nproc)
+grep -c "has been blocked" "$WORK/app.log" >"$WORK/blocked.txt" || true
+stop_app
+
+# --- 5. in-process single-image latency ----------------------------------------------------------------------
+log "in-process inference latency"
+read -r IN_P50 IN_P99 IN_MEAN IN_IPS < <("$JAVA" -cp "$WORK/plain/app/*:$WORK/plain/lib/main/*" \
+    bench/InferenceLatency.java "$PNG" 20000)
+
+# --- report ----------------------------------------------------------------------------------------------------
+DATE=$(date +%F)
+RESULT=bench/results/$DATE-jdk$jdk_major.md
+REF=$(awk '$1=="health-live"{print $2}' "$WORK/load.txt")
+{
+    echo "# Benchmark $DATE, JDK $jdk_major"
+    echo
+    echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$JAVA" -version 2>&1 | head -1)."
+    echo "Command: \`${JAVA_HOME:+JAVA_HOME=$JAVA_HOME }bench/run.sh\` (wrk -t2 -c50 -d$DURATION after a $WARMUP warm-up, $REPEATS runs each, wrk on the same 2 cores)."
+    echo
+    echo "## Launch to ready (model loaded), $LAUNCHES launches"
+    echo
+    echo "| variant | median ms | min ms | max ms | RSS after ready MB |"
+    echo "|---|---|---|---|---|"
+    awk '{printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5}' "$WORK/launch.txt"
+    echo
+    echo "## HTTP load (plain jar)"
+    echo
+    echo "| scenario | req/s median (min–max) | ratio to health-live | p50 ms | p99 ms | non-2xx/errors |"
+    echo "|---|---|---|---|---|---|"
+    awk -v ref="$REF" '{printf "| %s | %.0f (%.0f–%.0f) | %.0f%% | %.2f | %.2f | %s |\n", $1, $2, $3, $4, 100*$2/ref, $5, $6, $7}' "$WORK/load.txt"
+    echo
+    echo "RSS: $RSS_READY MB right after ready, $RSS_LOAD MB after the load phase."
+    echo
+    read -r o1m o1a o1b <<<"$ORDER1"; read -r o8m o8a o8b <<<"$ORDER8"
+    echo "Sync order latency, one request at a time, 50 requests: 1 picture median ${o1m} ms (${o1a}–${o1b}); 8 pictures median ${o8m} ms (${o8a}–${o8b})."
+    echo
+    echo "## Background orders"
+    echo
+    echo "$ORDERS orders of 32 pictures with \`Prefer: respond-async\` ($ACCEPTED accepted with 202), 8 submitting clients: all SUCCEEDED after $ASYNC_SECONDS s -> **$ASYNC_IPS images/s** with $WORKERS workers; peak queue depth $peak."
+    echo
+    echo "## In-process inference (decode PNG + preprocess + ONNX run, one thread, 20,000 runs)"
+    echo
+    echo "p50 $IN_P50 µs, p99 $IN_P99 µs, mean $IN_MEAN µs -> $IN_IPS images/s per thread; x $WORKERS workers = $((IN_IPS * WORKERS)) images/s."
+    echo "Background efficiency: $ASYNC_IPS / $((IN_IPS * WORKERS)) = $(awk -v a="$ASYNC_IPS" -v b="$((IN_IPS * WORKERS))" 'BEGIN{printf "%.0f%%", 100*a/b}')."
+    echo
+    echo "Vert.x blocked-thread warnings in the application log: $(cat "$WORK/blocked.txt")."
+    echo
+    echo "## Raw wrk output"
+    for f in "$WORK"/wrk-*.txt; do
+        echo; echo "### $(basename "$f" .txt)"; echo; echo '```'; cat "$f"; echo '```'
+    done
+} >"$RESULT"
+log "wrote $RESULT"
+cat "$RESULT" | sed -n '1,/## Raw wrk output/p'
