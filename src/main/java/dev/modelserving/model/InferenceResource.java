@@ -1,10 +1,8 @@
 package dev.modelserving.model;
 
 import dev.modelserving.problem.NotFoundException;
-import dev.modelserving.problem.Problem;
-import dev.modelserving.web.RequestIdFilter;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
+import dev.modelserving.security.Caller;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -29,8 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v2")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Open Inference Protocol (V2)", description = "KServe V2 REST: metadata, health, inference")
-@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class InferenceResource {
 
     static final String SERVER_NAME = "model-serving";
@@ -38,15 +34,15 @@ public class InferenceResource {
     private final ServedModel served;
     private final ModelConfig config;
     private final PredictionService predictions;
-    private final SecurityIdentity identity;
+    private final Caller caller;
     private final BuildInfo build;
 
     public InferenceResource(ServedModel served, ModelConfig config, PredictionService predictions,
-            SecurityIdentity identity, BuildInfo build) {
+            Caller caller, BuildInfo build) {
         this.served = served;
         this.config = config;
         this.predictions = predictions;
-        this.identity = identity;
+        this.caller = caller;
         this.build = build;
     }
 
@@ -118,9 +114,7 @@ public class InferenceResource {
         ModelMetadata meta = model.metadata();
         InferenceRequestReader.Batch batch = InferenceRequestReader.read(request, meta.signature().input(),
                 meta.signature().output(), config.maxBatch());
-        PredictionContext context = new PredictionContext(RequestIdFilter.current().orElse(null),
-                identity.getPrincipal().getName(), null);
-        float[][] probabilities = predictions.inferNow(batch.rows(), batch.size(), context);
+        float[][] probabilities = predictions.inferNow(batch.rows(), batch.size(), caller.predictionContext());
         int classes = model.classifier().classes();
         float[] flat = new float[batch.size() * classes];
         for (int i = 0; i < probabilities.length; i++) {

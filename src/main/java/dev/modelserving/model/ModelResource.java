@@ -1,6 +1,5 @@
 package dev.modelserving.model;
 
-import dev.modelserving.problem.Problem;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,8 +12,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/model")
 @Tag(name = "Model", description = "The served model")
-@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class ModelResource {
 
     private final ServedModel served;

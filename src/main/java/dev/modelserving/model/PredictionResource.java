@@ -1,9 +1,7 @@
 package dev.modelserving.model;
 
-import dev.modelserving.problem.Problem;
-import dev.modelserving.web.RequestIdFilter;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
+import dev.modelserving.security.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -20,18 +18,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/predictions")
 @Authenticated
 @Tag(name = "Predictions", description = "Classify one picture")
-@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class PredictionResource {
 
     private final PredictionService predictions;
     private final PredictionsConfig config;
-    private final SecurityIdentity identity;
+    private final Caller caller;
 
-    public PredictionResource(PredictionService predictions, PredictionsConfig config, SecurityIdentity identity) {
+    public PredictionResource(PredictionService predictions, PredictionsConfig config, Caller caller) {
         this.predictions = predictions;
         this.config = config;
-        this.identity = identity;
+        this.caller = caller;
     }
 
     @POST
@@ -55,8 +51,6 @@ public class PredictionResource {
             throw new PayloadTooLargeException("The image is " + image.length + " bytes; at most " + limit
                     + " are accepted (app.predictions.max-image-bytes)");
         }
-        PredictionContext context = new PredictionContext(RequestIdFilter.current().orElse(null),
-                identity.getPrincipal().getName(), null);
-        return predictions.classifyImage(image, context);
+        return predictions.classifyImage(image, caller.predictionContext());
     }
 }

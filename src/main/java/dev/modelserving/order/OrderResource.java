@@ -1,12 +1,8 @@
 package dev.modelserving.order;
 
-import dev.modelserving.model.PredictionContext;
-import dev.modelserving.problem.Problem;
-import dev.modelserving.user.User;
 import dev.modelserving.web.PageParams;
-import dev.modelserving.web.RequestIdFilter;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
+import dev.modelserving.security.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -45,8 +41,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Orders", description = "Order classifications of pictures; each classified picture is a billed product")
-@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class OrderResource {
 
     /** RFC 7240: the client would rather get 202 and poll than wait. */
@@ -54,12 +48,12 @@ public class OrderResource {
 
     private final OrderService orders;
     private final OrderItemReader items;
-    private final SecurityIdentity identity;
+    private final Caller caller;
 
-    public OrderResource(OrderService orders, OrderItemReader items, SecurityIdentity identity) {
+    public OrderResource(OrderService orders, OrderItemReader items, Caller caller) {
         this.orders = orders;
         this.items = items;
-        this.identity = identity;
+        this.caller = caller;
     }
 
     @POST
@@ -101,9 +95,8 @@ public class OrderResource {
     }
 
     private Uni<Response> place(Supplier<List<float[]>> readItems, String prefer) {
-        PredictionContext context = new PredictionContext(RequestIdFilter.current().orElse(null), caller(), null);
         boolean preferAsync = prefer != null && prefer.toLowerCase(java.util.Locale.ROOT).contains(RESPOND_ASYNC);
-        return orders.place(caller(), readItems, preferAsync, context).map(placed -> placed.order()
+        return orders.place(caller.name(), readItems, preferAsync, caller.predictionContext()).map(placed -> placed.order()
                 .map(order -> Response.created(URI.create("/orders/" + order.id())).entity(order).build())
                 .orElseGet(() -> {
                     var task = placed.task().orElseThrow();
@@ -134,7 +127,7 @@ public class OrderResource {
     @APIResponse(responseCode = "400", description = "page or size out of range")
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     public Uni<Response> mine(@Valid @BeanParam PageParams paging) {
-        return orders.mine(caller(), paging.page(), paging.size())
+        return orders.mine(caller.name(), paging.page(), paging.size())
                 .map(page -> Response.ok(page.items()).header(PageParams.TOTAL_COUNT_HEADER, page.total()).build());
     }
 
@@ -147,11 +140,11 @@ public class OrderResource {
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "404", description = "No such order, or not yours")
     public Uni<Order> get(@PathParam("id") UUID id) {
-        return orders.get(id.toString(), caller(), identity.hasRole(User.ROLE_ADMIN));
+        return orders.get(id.toString(), caller.name(), caller.isAdmin());
     }
 
     @GET
-    @RolesAllowed(User.ROLE_ADMIN)
+    @RolesAllowed(dev.modelserving.user.User.ROLE_ADMIN)
     @Operation(summary = "All orders, newest first, optionally ?status= (admin only)")
     @APIResponse(responseCode = "200", description = "One page of orders",
             headers = @Header(name = PageParams.TOTAL_COUNT_HEADER),
@@ -162,9 +155,5 @@ public class OrderResource {
     public Uni<Response> all(@Valid @BeanParam PageParams paging, @QueryParam("status") OrderStatus status) {
         return orders.all(Optional.ofNullable(status), paging.page(), paging.size())
                 .map(page -> Response.ok(page.items()).header(PageParams.TOTAL_COUNT_HEADER, page.total()).build());
-    }
-
-    private String caller() {
-        return identity.getPrincipal().getName();
     }
 }

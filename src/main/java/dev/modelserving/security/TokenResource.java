@@ -1,6 +1,5 @@
 package dev.modelserving.security;
 
-import dev.modelserving.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
@@ -18,8 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/auth/token")
 @Tag(name = "Authentication", description = "Bearer tokens")
-@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class TokenResource {
 
     private final TokenService tokens;

@@ -1,10 +1,8 @@
 package dev.modelserving.task;
 
 import dev.modelserving.problem.BadRequestException;
-import dev.modelserving.problem.Problem;
-import dev.modelserving.user.User;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
+import dev.modelserving.security.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -32,8 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Tasks", description = "Background jobs: poll, long-poll, cancel")
-@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class TaskResource {
 
     /** How soon a client should poll again while a task has not ended. */
@@ -41,12 +37,12 @@ public class TaskResource {
 
     private final TaskService tasks;
     private final TaskConfig config;
-    private final SecurityIdentity identity;
+    private final Caller caller;
 
-    public TaskResource(TaskService tasks, TaskConfig config, SecurityIdentity identity) {
+    public TaskResource(TaskService tasks, TaskConfig config, Caller caller) {
         this.tasks = tasks;
         this.config = config;
-        this.identity = identity;
+        this.caller = caller;
     }
 
     @GET
@@ -65,7 +61,7 @@ public class TaskResource {
         if (wait.compareTo(config.maxWait()) > 0) {
             throw new BadRequestException("wait may be at most " + config.maxWait().toSeconds() + " seconds");
         }
-        return tasks.await(id, caller(), isAdmin(), wait).map(TaskResource::withRetryAfter);
+        return tasks.await(id, caller.name(), caller.isAdmin(), wait).map(TaskResource::withRetryAfter);
     }
 
     @GET
@@ -75,7 +71,7 @@ public class TaskResource {
     @APIResponse(responseCode = "400", description = "Unknown state")
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     public Uni<List<Task>> list(@QueryParam("state") TaskState state) {
-        return tasks.list(caller(), isAdmin(), Optional.ofNullable(state));
+        return tasks.list(caller.name(), caller.isAdmin(), Optional.ofNullable(state));
     }
 
     @DELETE
@@ -87,7 +83,7 @@ public class TaskResource {
     @APIResponse(responseCode = "404", description = "No such task, or not yours")
     @APIResponse(responseCode = "409", description = "The task has already ended")
     public Uni<Response> cancel(@PathParam("id") String id) {
-        return tasks.cancel(id, caller(), isAdmin()).map(task -> Response.accepted(task).build());
+        return tasks.cancel(id, caller.name(), caller.isAdmin()).map(task -> Response.accepted(task).build());
     }
 
     private static Response withRetryAfter(Task task) {
@@ -96,13 +92,5 @@ public class TaskResource {
             ok.header("Retry-After", RETRY_AFTER_SECONDS);
         }
         return ok.build();
-    }
-
-    private String caller() {
-        return identity.getPrincipal().getName();
-    }
-
-    private boolean isAdmin() {
-        return identity.hasRole(User.ROLE_ADMIN);
     }
 }

@@ -1,6 +1,5 @@
 package dev.modelserving.user;
 
-import dev.modelserving.problem.Problem;
 import dev.modelserving.web.PageParams;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -31,8 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/users")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Users", description = "Registration and lookup of users")
-@APIResponse(responseCode = "500", description = "Unexpected failure; the body names the incident",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class UserResource {
 
     private final UserService users;

@@ -1,0 +1,31 @@
+package dev.modelserving.security;
+
+import dev.modelserving.model.PredictionContext;
+import dev.modelserving.user.User;
+import dev.modelserving.web.RequestIdFilter;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+
+/** The authenticated caller of the current request, as the resources need it. */
+@RequestScoped
+public class Caller {
+
+    private final SecurityIdentity identity;
+
+    public Caller(SecurityIdentity identity) {
+        this.identity = identity;
+    }
+
+    public String name() {
+        return identity.getPrincipal().getName();
+    }
+
+    public boolean isAdmin() {
+        return identity.hasRole(User.ROLE_ADMIN);
+    }
+
+    /** Who asks for predictions in this request, for the prediction log. */
+    public PredictionContext predictionContext() {
+        return new PredictionContext(RequestIdFilter.current().orElse(null), name(), null);
+    }
+}
