@@ -14,6 +14,7 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns an uploaded PNG or JPEG into the model's input: 28x28 grayscale, 0..1, light object on a dark background,
@@ -48,9 +49,11 @@ public class ImagePreprocessor {
     }
 
     private BufferedImage decode(byte[] image) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+        // The bytes are in memory already: a memory-cached stream, not ImageIO's default file cache, which would
+        // write a temporary file for every picture.
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (in == null || !readers.hasNext()) {
+            if (!readers.hasNext()) {
                 throw new ValidationFailedException("The body is not a PNG or JPEG image");
             }
             ImageReader reader = readers.next();

@@ -1,6 +1,5 @@
 package dev.modelserving.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.modelserving.problem.BadRequestException;
 import dev.modelserving.problem.Problem;
 import java.util.List;
@@ -56,39 +55,18 @@ final class InferenceRequestReader {
                     + " rows are accepted per request (app.model.max-batch)");
         }
         int expected = (int) (batch * features);
-        float[] rows = new float[expected];
-        int count = flatten(tensor.data(), rows, 0, name);
-        if (count != expected) {
-            throw invalid("inputs/0/data", "Input '" + name + "' has " + count + " values; shape " + shape
-                    + " needs " + expected);
-        }
-        return new Batch(rows, (int) batch);
-    }
-
-    /** Copies the numbers of a flat or nested array into {@code into}; returns how many there were. */
-    private static int flatten(JsonNode data, float[] into, int at, String name) {
-        if (data == null || !data.isArray()) {
+        TensorData data = tensor.data();
+        if (data == null) {
             throw invalid("inputs/0/data", "Input '" + name + "' has no data array");
         }
-        int position = at;
-        for (JsonNode value : data) {
-            if (value.isArray()) {
-                position = flatten(value, into, position, name);
-            } else if (value.isNumber()) {
-                if (position < into.length) {
-                    into[position] = value.floatValue();
-                }
-                position++;
-            } else {
-                throw invalid("inputs/0/data", "Input '" + name + "' has a non-numeric value: " + abbreviate(value));
-            }
+        if (data.problem().isPresent()) {
+            throw invalid("inputs/0/data", "Input '" + name + "' has " + data.problem().get());
         }
-        return position;
-    }
-
-    private static String abbreviate(JsonNode value) {
-        String text = value.toString();
-        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+        if (data.values().length != expected) {
+            throw invalid("inputs/0/data", "Input '" + name + "' has " + data.values().length + " values; shape "
+                    + shape + " needs " + expected);
+        }
+        return new Batch(data.values(), (int) batch);
     }
 
     private static BadRequestException invalid(String pointer, String detail) {

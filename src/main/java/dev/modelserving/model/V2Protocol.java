@@ -2,7 +2,7 @@ package dev.modelserving.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +59,8 @@ public final class V2Protocol {
             @Schema(example = "input") String name,
             @Schema(example = "[1, 784]") List<Long> shape,
             @Schema(example = "FP32") String datatype,
-            @Schema(description = "Row-major values, flat or nested") JsonNode data,
+            @Schema(description = "Row-major values, flat or nested", type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)
+            @JsonDeserialize(using = TensorData.Deserializer.class) TensorData data,
             Map<String, Object> parameters) {
     }
 
