@@ -20,6 +20,20 @@ public interface TokenConfig {
     @WithDefault("PT15M")
     Duration lifetime();
 
+    /**
+     * How many verified tokens are remembered (until they expire) so that repeated requests with the same token
+     * skip parsing and signature checking; 0 verifies every time.
+     */
+    @WithDefault("10000")
+    int verifiedCacheSize();
+
+    /**
+     * How far past its expiry a token is still accepted, for clocks that differ between the replica that issued it
+     * and the one that checks it.
+     */
+    @WithDefault("PT30S")
+    Duration clockSkew();
+
     /** The {@code iss} claim put into and required of tokens. */
     @WithDefault("model-serving")
     String issuer();

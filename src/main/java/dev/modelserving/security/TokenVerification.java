@@ -42,6 +42,7 @@ public class TokenVerification {
         info.setSignatureAlgorithm(Set.of(SignatureAlgorithm.HS256));
         info.setIssuedBy(config.issuer());
         info.setExpGracePeriodSecs(0);
+        info.setClockSkew((int) config.clockSkew().toSeconds());
         return info;
     }
 }

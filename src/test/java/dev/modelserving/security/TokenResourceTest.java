@@ -56,6 +56,22 @@ class TokenResourceTest {
     }
 
     @Test
+    void anExpiredTokenIsRejectedEvenAfterItWasAccepted() throws InterruptedException {
+        // Signed with the service's own key (the test profile sets it) but valid for one second only.
+        String username = Api.registerUser("short");
+        String token = io.smallrye.jwt.build.Jwt.issuer("model-serving").upn(username).groups("user")
+                .expiresIn(1).jws().algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.HS256)
+                .sign(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(TEST_SECRET),
+                        "HmacSHA256"));
+        given().auth().oauth2(token).get("/users/me").then().statusCode(200);
+        Thread.sleep(2_100);
+        assertProblem(given().auth().oauth2(token).get("/users/me"), 401, "/users/me");
+    }
+
+    /** The key of application.properties' test profile. */
+    static final String TEST_SECRET = "dGVzdC1vbmx5LXNpZ25pbmcta2V5LTMyLWJ5dGVzLWxvbmchIQ==";
+
+    @Test
     void theAdministratorFromConfigurationCanLogIn() {
         String token = Api.adminToken();
         given().auth().oauth2(token).get("/users/me")
