@@ -1,10 +1,13 @@
 package dev.modelserving.model;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modelserving.problem.BadRequestException;
+import dev.modelserving.problem.InvalidJsonException;
 import dev.modelserving.problem.NotFoundException;
+import dev.modelserving.web.BlockingWork;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
 import dev.modelserving.security.Caller;
-import io.smallrye.common.annotation.Blocking;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -12,10 +15,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -36,14 +41,18 @@ public class InferenceResource {
     private final PredictionService predictions;
     private final Caller caller;
     private final BuildInfo build;
+    private final BlockingWork blocking;
+    private final ObjectMapper json;
 
     public InferenceResource(ServedModel served, ModelConfig config, PredictionService predictions,
-            Caller caller, BuildInfo build) {
+            Caller caller, BuildInfo build, BlockingWork blocking, ObjectMapper json) {
         this.served = served;
         this.config = config;
         this.predictions = predictions;
         this.caller = caller;
         this.build = build;
+        this.blocking = blocking;
+        this.json = json;
     }
 
     @GET
@@ -95,26 +104,49 @@ public class InferenceResource {
         return new V2Protocol.ModelReady(name, true);
     }
 
-    /** Blocking: parsing a large tensor and running the model are CPU work, kept off the event loop. */
+    /**
+     * The body is taken as bytes, which the event loop buffers without looking at them; parsing a tensor of up to
+     * {@code max-batch} rows and running the model are CPU work and happen on a worker thread.
+     */
     @POST
     @Path("/models/{name}/infer")
-    @Blocking
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run the model on a batch of FP32 rows [N, 784]")
-    @APIResponse(responseCode = "200", description = "Class probabilities [N, 10]")
-    @APIResponse(responseCode = "400", description = "Wrong input name, shape, datatype or length; the detail names it")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = V2Protocol.InferenceRequest.class)))
+    @APIResponse(responseCode = "200", description = "Class probabilities [N, 10]",
+            content = @Content(schema = @Schema(implementation = V2Protocol.InferenceResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON; wrong input name, shape, datatype or length "
+            + "(the detail names it)")
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "415", description = "Not JSON")
     @APIResponse(responseCode = "503", description = "The model is not loaded")
-    public V2Protocol.InferenceResponse infer(@PathParam("name") String name,
-            @NotNull(message = "a JSON body is required") V2Protocol.InferenceRequest request) {
+    public Uni<V2Protocol.InferenceResponse> infer(@PathParam("name") String name, byte[] body) {
         ServedModel.Loaded model = model(name, served.require());
+        PredictionContext context = caller.predictionContext();
+        return blocking.run(() -> infer(model, readRequest(body), context));
+    }
+
+    private V2Protocol.InferenceRequest readRequest(byte[] body) {
+        if (body.length == 0) {
+            throw new BadRequestException("The request has no body; send a V2 inference request");
+        }
+        try {
+            return json.readValue(body, V2Protocol.InferenceRequest.class);
+        } catch (IOException e) {
+            // Through the same mappers as a body the framework parsed: a problem naming what is wrong.
+            throw new InvalidJsonException(e);
+        }
+    }
+
+    private V2Protocol.InferenceResponse infer(ServedModel.Loaded model, V2Protocol.InferenceRequest request,
+            PredictionContext context) {
         ModelMetadata meta = model.metadata();
         InferenceRequestReader.Batch batch = InferenceRequestReader.read(request, meta.signature().input(),
                 meta.signature().output(), config.maxBatch());
-        float[][] probabilities = predictions.inferNow(batch.rows(), batch.size(), caller.predictionContext());
+        float[][] probabilities = predictions.inferNow(batch.rows(), batch.size(), context);
         int classes = model.classifier().classes();
         float[] flat = new float[batch.size() * classes];
         for (int i = 0; i < probabilities.length; i++) {

@@ -69,6 +69,17 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response invalidJson(InvalidJsonException e, HttpServerRequest request) {
+        if (e.getCause() instanceof MismatchedInputException mismatch) {
+            return jsonMismatch(mismatch, request);
+        }
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return malformedJson("Malformed JSON: " + json.getOriginalMessage(), request);
+        }
+        return malformedJson("The request body cannot be read", request);
+    }
+
+    @ServerExceptionMapper
     public Response jsonParse(JsonParseException e, HttpServerRequest request) {
         return malformedJson("Malformed JSON: " + e.getOriginalMessage(), request);
     }

@@ -160,5 +160,9 @@ class InferenceResourceTest {
                 400, INFER);
         assertProblem(given().contentType(ContentType.JSON).body(Map.of("inputs", List.of())).post(INFER), 401,
                 INFER);
+        Response wrongType = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"inputs\": [{\"name\": \"input\", \"shape\": \"1x784\"}]}").post(INFER);
+        assertThat(assertProblem(wrongType, 400, INFER)).contains("/inputs/0/shape");
+        assertProblem(given().auth().oauth2(token).contentType(ContentType.JSON).post(INFER), 400, INFER);
     }
 }
