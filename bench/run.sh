@@ -48,13 +48,13 @@ build() { # $1 = variant dir, rest = extra Maven flags
     local dir=$1; shift
     log "building $dir"
     JAVA_HOME=${JAVA_HOME:-} ./mvnw -B -q package -DskipTests "$@" >"$WORK/build-$(basename "$dir").log" 2>&1
-    cp -r target/quarkus-app "$dir"
+    cp -a target/quarkus-app "$dir"
 }
 if [ -z "${BENCH_SKIP_BUILD:-}" ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; then
     build "$WORK/plain"
     build "$WORK/appcds" -Dquarkus.package.jar.appcds.enabled=true
 else
-    cp -r target/quarkus-app "$WORK/plain"
+    cp -a target/quarkus-app "$WORK/plain"
 fi
 
 # --- the application as a process ------------------------------------------------------------------------------
@@ -63,9 +63,11 @@ start_app() { # $1 = app dir, rest = JVM options
     local dir=$1; shift
     APP_ADMIN_PASSWORD=bench-admin-password \
     APP_TOKEN_SECRET=$(printf 'bench-secret-bench-secret-bench-secret!!' | base64 -w0) \
-    "$JAVA" "$@" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
+    # From inside the app folder with the jar named relatively: an AppCDS archive records the class path as it was
+    # when the archive was made (there) and is silently ignored when it differs.
+    (cd "$dir" && exec "$JAVA" "$@" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
         -Dapp.prediction-log.path="$WORK/predictions.jsonl" -Dquarkus.shutdown.delay=0s \
-        -jar "$dir/quarkus-run.jar" >>"$WORK/app.log" 2>&1 &
+        -jar quarkus-run.jar >>"$WORK/app.log" 2>&1) &
     APP_PID=$!
     PIDS+=("$APP_PID")
 }
@@ -103,7 +105,9 @@ launch_series() { # $1 = label, $2 = app dir, rest = JVM options; prints "label 
 log "launch to ready, $LAUNCHES launches each"
 {
     launch_series "jar" "$WORK/plain"
-    [ -f "$WORK/appcds/app-cds.jsa" ] && launch_series "jar+AppCDS" "$WORK/appcds" -XX:SharedArchiveFile="$WORK/appcds/app-cds.jsa"
+    if [ -f "$WORK/appcds/app-cds.jsa" ]; then
+        launch_series "jar+AppCDS" "$WORK/appcds" -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto
+    fi
     if [ "$jdk_major" -ge 25 ]; then
         log "training an AOT cache (JDK $jdk_major)"
         start_app "$WORK/plain" -XX:AOTCacheOutput="$WORK/app.aot"
@@ -261,4 +265,43 @@ REF=$(awk '$1=="health-live"{print $2}' "$WORK/load.txt")
     done
 } >"$RESULT"
 log "wrote $RESULT"
-cat "$RESULT" | sed -n '1,/## Raw wrk output/p'
+
+# --- targets and BENCHMARKS.md -----------------------------------------------------------------------------------
+row() { awk -v n="$1" '$1==n' "$WORK/load.txt"; }
+ratio() { awk -v ref="$REF" '{printf "%.0f", 100*$2/ref}' <<<"$(row "$1")"; }
+p99() { awk '{print $6}' <<<"$(row "$1")"; }
+bad() { awk '{print $7}' <<<"$(row "$1")"; }
+verdict() { if awk "BEGIN{exit !($1)}"; then echo met; else echo "**missed**"; fi; }
+BEST_LAUNCH=$(awk 'NR==1||$2<m{m=$2} END{print m}' "$WORK/launch.txt")
+JAR_RSS=$(awk '$1=="jar"{print $5}' "$WORK/launch.txt")
+EFFICIENCY=$(awk -v a="$ASYNC_IPS" -v b="$((IN_IPS * WORKERS))" 'BEGIN{printf "%.0f", 100*a/b}')
+{
+    echo "## Targets"
+    echo
+    echo "| target | measured | verdict |"
+    echo "|---|---|---|"
+    for s in users-me:70 v2-infer-b1:40 predictions:25; do
+        n=${s%%:*}; t=${s##*:}
+        echo "| $n >= $t% of health-live req/s | $(ratio "$n")% | $(verdict "$(ratio "$n") >= $t") |"
+        echo "| $n p99 <= 25 ms, zero non-2xx | p99 $(p99 "$n") ms, $(bad "$n") non-2xx | $(verdict "$(p99 "$n") <= 25 && $(bad "$n") == 0") |"
+    done
+    echo "| launch to ready <= 1500 ms (median, best jar variant) | $BEST_LAUNCH ms | $(verdict "$BEST_LAUNCH <= 1500") |"
+    echo "| RSS after ready <= 150 MB (jar) | $JAR_RSS MB | $(verdict "$JAR_RSS <= 150") |"
+    echo "| background images/s >= 80% of in-process x workers | $EFFICIENCY% | $(verdict "$EFFICIENCY >= 80") |"
+} >"$WORK/targets.md"
+cat "$WORK/targets.md" >>"$RESULT"
+python3 - "$RESULT" "$WORK/targets.md" <<'PY'
+import re, sys
+result, targets = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+summary = result.split("## Raw wrk output")[0].replace("# Benchmark", "## Latest run:", 1)
+block = "<!-- results:start -->\n" + summary + "\n" + targets + "\nFull output: `" + sys.argv[1] + "`.\n<!-- results:end -->"
+try:
+    doc = open("BENCHMARKS.md").read()
+except FileNotFoundError:
+    doc = "# Benchmarks\n\n<!-- results:start -->\n<!-- results:end -->\n"
+doc = re.sub(r"<!-- results:start -->.*<!-- results:end -->", lambda m: block, doc, flags=re.S)
+open("BENCHMARKS.md", "w").write(doc)
+PY
+log "updated BENCHMARKS.md"
+sed -n '1,/## Raw wrk output/p' "$RESULT"
+cat "$WORK/targets.md"

@@ -81,8 +81,9 @@ public class PredictionLog {
         }
     }
 
-    @Scheduled(every = "${app.prediction-log.flush-interval:1s}", identity = "prediction-log-flush",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** The first run waits one interval too: at startup there is nothing to write. */
+    @Scheduled(every = "${app.prediction-log.flush-interval:1s}", delayed = "${app.prediction-log.flush-interval:1s}",
+            identity = "prediction-log-flush", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledFlush() {
         flush();
     }
