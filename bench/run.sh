@@ -290,16 +290,21 @@ EFFICIENCY=$(awk -v a="$ASYNC_IPS" -v b="$((IN_IPS * WORKERS))" 'BEGIN{printf "%
     echo "| background images/s >= 80% of in-process x workers | $EFFICIENCY% | $(verdict "$EFFICIENCY >= 80") |"
 } >"$WORK/targets.md"
 cat "$WORK/targets.md" >>"$RESULT"
-python3 - "$RESULT" "$WORK/targets.md" <<'PY'
+python3 - "$RESULT" "$WORK/targets.md" "$jdk_major" <<'PY'
 import re, sys
 result, targets = open(sys.argv[1]).read(), open(sys.argv[2]).read()
-summary = result.split("## Raw wrk output")[0].replace("# Benchmark", "## Latest run:", 1)
-block = "<!-- results:start -->\n" + summary + "\n" + targets + "\nFull output: `" + sys.argv[1] + "`.\n<!-- results:end -->"
+summary = result.split("## Raw wrk output")[0].replace("# Benchmark", "## Latest run:", 1).replace("\n## ", "\n### ").replace("### Latest run:", "## Latest run:", 1)
+jdk = sys.argv[3]
+start, end = "<!-- results:jdk%s:start -->" % jdk, "<!-- results:jdk%s:end -->" % jdk
+block = start + "\n" + summary + "\n" + targets.replace("## Targets", "### Targets") + "\nFull output: `" + sys.argv[1] + "`.\n" + end
 try:
     doc = open("BENCHMARKS.md").read()
 except FileNotFoundError:
-    doc = "# Benchmarks\n\n<!-- results:start -->\n<!-- results:end -->\n"
-doc = re.sub(r"<!-- results:start -->.*<!-- results:end -->", lambda m: block, doc, flags=re.S)
+    doc = "# Benchmarks\n"
+if start in doc:
+    doc = re.sub(re.escape(start) + ".*" + re.escape(end), lambda m: block, doc, flags=re.S)
+else:
+    doc = doc.rstrip("\n") + "\n\n" + block + "\n"
 open("BENCHMARKS.md", "w").write(doc)
 PY
 log "updated BENCHMARKS.md"
