@@ -87,7 +87,7 @@ public class InferenceResource {
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "503", description = "The model is not loaded")
     public V2Protocol.ModelMetadata model(@PathParam("name") String name) {
-        ModelMetadata meta = model(name, served.require()).metadata();
+        ModelMetadata meta = loaded(name).metadata();
         return new V2Protocol.ModelMetadata(meta.name(), List.of(meta.version()), meta.platform(),
                 List.of(meta.signature().input()), List.of(meta.signature().output()));
     }
@@ -124,7 +124,7 @@ public class InferenceResource {
     @APIResponse(responseCode = "415", description = "Not JSON")
     @APIResponse(responseCode = "503", description = "The model is not loaded")
     public Uni<V2Protocol.InferenceResponse> infer(@PathParam("name") String name, byte[] body) {
-        ServedModel.Loaded model = model(name, served.require());
+        ServedModel.Loaded model = loaded(name);
         PredictionContext context = caller.predictionContext();
         return blocking.run(() -> infer(model, readRequest(body), context));
     }
@@ -157,9 +157,10 @@ public class InferenceResource {
                         (long) classes), "FP32", flat)));
     }
 
-    private ServedModel.Loaded model(String name, ServedModel.Loaded model) {
+    /** The model served under this name: 404 for another name (checked first), 503 while it is not loaded. */
+    private ServedModel.Loaded loaded(String name) {
         requireKnown(name);
-        return model;
+        return served.require();
     }
 
     private void requireKnown(String name) {
