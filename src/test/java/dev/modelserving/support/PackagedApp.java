@@ -104,7 +104,17 @@ public final class PackagedApp implements AutoCloseable {
 
     /** Sends SIGTERM and waits for the process to end; returns its exit code. */
     public int terminate(Duration timeout) throws InterruptedException {
+        signalTerm();
+        return awaitExit(timeout);
+    }
+
+    /** Sends SIGTERM (what Kubernetes sends) without waiting. */
+    public void signalTerm() {
         process.destroy();
+    }
+
+    /** Waits for the process to end; returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException("the application did not stop within " + timeout + " of SIGTERM");
