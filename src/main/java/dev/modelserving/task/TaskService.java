@@ -208,9 +208,11 @@ public class TaskService {
     private Problem problemFor(String id, TaskState state, String reason, Throwable failure) {
         String instance = "/tasks/" + id;
         if (state == TaskState.CANCELLED) {
-            return Problem.of(ProblemType.SERVICE_UNAVAILABLE, REASON_SHUTDOWN.equals(reason)
-                    ? "The task was cancelled because the service shut down before it finished"
-                    : "The task was cancelled by request", instance);
+            // A cancel its owner asked for is no error: the state and reason say it all. A shutdown is one.
+            return REASON_SHUTDOWN.equals(reason)
+                    ? Problem.of(ProblemType.SERVICE_UNAVAILABLE,
+                            "The task was cancelled because the service shut down before it finished", instance)
+                    : null;
         }
         if (failure instanceof dev.modelserving.problem.ProblemException problem) {
             return Problem.of(problem.type(), problem.getMessage(), instance);
