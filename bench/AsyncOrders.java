@@ -1,0 +1,100 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Background throughput as a client with kept-alive connections sees it: submits N orders (a prepared JSON body)
+ * with Prefer: respond-async, at most C in flight, then long-polls every task until it ends. Prints
+ * "seconds accepted succeeded peak_queue". Run by bench/run.sh:
+ *   java bench/AsyncOrders.java BASE_URL TOKEN BODY_FILE N C
+ */
+public class AsyncOrders {
+
+    private static final Pattern TASK_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
+    private static final Pattern STATE = Pattern.compile("\"state\":\"([A-Z]+)\"");
+    private static final Pattern QUEUED = Pattern.compile("(?m)^tasks_queued (\\S+)");
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        String token = args[1];
+        byte[] body = Files.readAllBytes(Path.of(args[2]));
+        int orders = Integer.parseInt(args[3]);
+        int concurrency = Integer.parseInt(args[4]);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        AtomicInteger peak = new AtomicInteger();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/q/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    Matcher m = QUEUED.matcher(metrics);
+                    if (m.find()) {
+                        peak.accumulateAndGet((int) Double.parseDouble(m.group(1)), Math::max);
+                    }
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // keep sampling
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+
+        long started = System.nanoTime();
+        Semaphore inFlight = new Semaphore(concurrency);
+        List<CompletableFuture<String>> submissions = new ArrayList<>();
+        for (int i = 0; i < orders; i++) {
+            inFlight.acquire();
+            HttpRequest submit = HttpRequest.newBuilder(URI.create(base + "/orders"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("Prefer", "respond-async").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            submissions.add(client.sendAsync(submit, HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((r, e) -> inFlight.release())
+                    .thenApply(r -> r.statusCode() == 202 ? taskId(r.body()) : null));
+        }
+        List<String> tasks = new ArrayList<>();
+        for (CompletableFuture<String> submission : submissions) {
+            String id = submission.join();
+            if (id != null) {
+                tasks.add(id);
+            }
+        }
+        int succeeded = 0;
+        for (String id : tasks) {
+            String state = "";
+            while (!state.equals("SUCCEEDED") && !state.equals("FAILED") && !state.equals("CANCELLED")) {
+                String task = client.send(HttpRequest.newBuilder(URI.create(base + "/tasks/" + id + "?wait=10"))
+                        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                Matcher m = STATE.matcher(task);
+                state = m.find() ? m.group(1) : "FAILED";
+            }
+            if (state.equals("SUCCEEDED")) {
+                succeeded++;
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        sampler.interrupt();
+        System.out.printf(Locale.ROOT, "%.3f %d %d %d%n", seconds, tasks.size(), succeeded, peak.get());
+    }
+
+    private static String taskId(String body) {
+        Matcher m = TASK_ID.matcher(body);
+        return m.find() ? m.group(1) : null;
+    }
+}
