@@ -31,16 +31,12 @@ class PredictionLogShutdownIT {
         Map<String, String> properties = Map.of(
                 "app.prediction-log.path", log.toString(),
                 "app.prediction-log.flush-interval", "1h",
-                "app.admin.password", "admin-password-it",
+                "app.admin.password", PackagedApp.ADMIN_PASSWORD,
                 "quarkus.shutdown.delay", "0s");
         ObjectMapper json = new ObjectMapper();
         HttpClient client = HttpClient.newHttpClient();
         try (PackagedApp app = PackagedApp.startServer(properties, work)) {
-            String token = json.readTree(client.send(HttpRequest.newBuilder(app.uri("/auth/token"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"username\":\"admin\",\"password\":\"admin-password-it\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body()).path("access_token").asText();
+            String token = app.adminToken();
             List<Fixtures.Fixture> fixtures = Fixtures.all();
             int answered = 0;
             for (int i = 0; i < PREDICTIONS; i++) {

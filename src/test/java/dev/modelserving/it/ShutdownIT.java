@@ -26,16 +26,12 @@ class ShutdownIT {
         Path work = Files.createTempDirectory(Path.of("target"), "shutdown-").toAbsolutePath();
         Map<String, String> properties = Map.of(
                 "app.prediction-log.path", work.resolve("predictions.jsonl").toString(),
-                "app.admin.password", "admin-password-it",
+                "app.admin.password", PackagedApp.ADMIN_PASSWORD,
                 "quarkus.shutdown.delay", "4s");
         ObjectMapper json = new ObjectMapper();
         HttpClient client = HttpClient.newHttpClient();
         try (PackagedApp app = PackagedApp.startServer(properties, work)) {
-            String token = json.readTree(client.send(HttpRequest.newBuilder(app.uri("/auth/token"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"username\":\"admin\",\"password\":\"admin-password-it\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body()).path("access_token").asText();
+            String token = app.adminToken();
             String order = "{\"items\":[{\"image\":\"" + Base64.getEncoder().encodeToString(Fixtures.first().bytes())
                     + "\"}]}";
             HttpRequest asyncOrder = HttpRequest.newBuilder(app.uri("/orders"))

@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PackagedApp implements AutoCloseable {
 
+    /** Give it as {@code app.admin.password} to log in with {@link #adminToken()}. */
+    public static final String ADMIN_PASSWORD = "admin-password-it";
+
     private final Process process;
     private final int port;
     private final Path output;
@@ -96,6 +99,17 @@ public final class PackagedApp implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** A bearer token of the administrator (started with {@link #ADMIN_PASSWORD}). */
+    public String adminToken() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri("/auth/token"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("access_token")
+                .asText();
     }
 
     public int port() {
