@@ -1,5 +1,6 @@
 package dev.modelserving.order;
 
+import dev.modelserving.web.Page;
 import dev.modelserving.web.PageParams;
 import io.quarkus.security.Authenticated;
 import dev.modelserving.security.Caller;
@@ -128,7 +129,7 @@ public class OrderResource {
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     public Uni<Response> mine(@Valid @BeanParam PageParams paging) {
         return orders.mine(caller.name(), paging.page(), paging.size())
-                .map(page -> Response.ok(page.items()).header(PageParams.TOTAL_COUNT_HEADER, page.total()).build());
+                .map(Page::toResponse);
     }
 
     @GET
@@ -154,6 +155,6 @@ public class OrderResource {
     @APIResponse(responseCode = "403", description = "Not an admin")
     public Uni<Response> all(@Valid @BeanParam PageParams paging, @QueryParam("status") OrderStatus status) {
         return orders.all(Optional.ofNullable(status), paging.page(), paging.size())
-                .map(page -> Response.ok(page.items()).header(PageParams.TOTAL_COUNT_HEADER, page.total()).build());
+                .map(Page::toResponse);
     }
 }

@@ -18,7 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -92,9 +91,6 @@ public class UserResource {
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "403", description = "Not an admin")
     public Uni<Response> list(@Valid @BeanParam PageParams paging) {
-        return users.list(paging.page(), paging.size()).map(page -> {
-            List<UserView> views = page.items().stream().map(UserView::of).toList();
-            return Response.ok(views).header(PageParams.TOTAL_COUNT_HEADER, page.total()).build();
-        });
+        return users.list(paging.page(), paging.size()).map(page -> page.map(UserView::of).toResponse());
     }
 }

@@ -1,5 +1,6 @@
 package dev.modelserving.web;
 
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Function;
 
@@ -10,6 +11,11 @@ import java.util.function.Function;
  * @param total how many items the whole listing has
  */
 public record Page<T>(List<T> items, long total) {
+
+    /** 200 with the page's items as the body and the size of the whole listing in {@code X-Total-Count}. */
+    public Response toResponse() {
+        return Response.ok(items).header(PageParams.TOTAL_COUNT_HEADER, total).build();
+    }
 
     public <R> Page<R> map(Function<T, R> mapper) {
         return new Page<>(items.stream().map(mapper).toList(), total);
