@@ -51,6 +51,9 @@ public class PredictCommand implements QuarkusApplication {
     public static void configureForCommandLine() {
         System.setProperty("quarkus.http.host-enabled", "false");
         System.setProperty("app.prediction-log.enabled", "false");
+        // A command-line run classifies files: it neither reads a shared store nor takes tasks from its queue.
+        System.setProperty("app.store", "memory");
+        System.setProperty("app.tasks.workers", "0");
         System.setProperty("quarkus.log.console.stderr", "true");
         System.setProperty("quarkus.log.level", "WARN");
         System.setProperty("quarkus.banner.enabled", "false");

@@ -1,37 +1,67 @@
 package dev.modelserving.order;
 
+import dev.modelserving.task.TaskWrite;
 import dev.modelserving.web.Page;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
+import jakarta.enterprise.inject.Typed;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /** The embedded default: orders live as long as the process. */
 @ApplicationScoped
+@Typed(InMemoryOrderStore.class)
 public class InMemoryOrderStore implements OrderStore {
 
     private static final Comparator<Order> NEWEST_FIRST = Comparator.comparing(Order::createdAt).reversed()
             .thenComparing(Order::id);
 
     private final ConcurrentHashMap<String, Order> orders = new ConcurrentHashMap<>();
+    /** owner + NUL + key -> order id: makes an idempotency key unique per owner. */
+    private final ConcurrentHashMap<String, String> byKey = new ConcurrentHashMap<>();
+    /** task id -> order id. */
+    private final ConcurrentHashMap<String, String> byTask = new ConcurrentHashMap<>();
 
     @Override
     public Uni<Void> insert(Order order) {
         return Uni.createFrom().item(() -> {
-            orders.put(order.id(), order);
+            put(order);
             return null;
         });
     }
 
     @Override
+    public TaskWrite insertion(Order order) {
+        return (TaskWrite.InMemory) at -> put(order);
+    }
+
+    private void put(Order order) {
+        if (order.idempotencyKey() != null
+                && byKey.putIfAbsent(keyOf(order.owner(), order.idempotencyKey()), order.id()) != null) {
+            throw new DuplicateOrderException();
+        }
+        if (order.taskId() != null) {
+            byTask.put(order.taskId(), order.id());
+        }
+        orders.put(order.id(), order);
+    }
+
+    private static String keyOf(String owner, String key) {
+        return owner + '\0' + key;
+    }
+
+    @Override
     public Uni<Optional<Order>> find(String id) {
         return Uni.createFrom().item(() -> Optional.ofNullable(orders.get(id)));
+    }
+
+    @Override
+    public Uni<Optional<Order>> findByIdempotencyKey(String owner, String key) {
+        return Uni.createFrom().item(() -> Optional.ofNullable(byKey.get(keyOf(owner, key))).map(orders::get));
     }
 
     @Override
@@ -45,13 +75,18 @@ public class InMemoryOrderStore implements OrderStore {
     }
 
     @Override
-    public Uni<Boolean> complete(String id, List<Product> products, Instant at) {
-        return changeProcessing(id, order -> order.completed(products, at));
+    public TaskWrite completion(String id, List<Product> products) {
+        return (TaskWrite.InMemory) at -> changeProcessing(id, order -> order.completed(products, at));
     }
 
     @Override
-    public Uni<Boolean> end(String id, OrderStatus status, String reason, Instant at) {
-        return changeProcessing(id, order -> order.ended(status, reason, at));
+    public TaskWrite endingOfTask(String taskId, OrderStatus status, String reason) {
+        return (TaskWrite.InMemory) at -> {
+            String id = byTask.get(taskId);
+            if (id != null) {
+                changeProcessing(id, order -> order.ended(status, reason, at));
+            }
+        };
     }
 
     private Uni<Page<Order>> page(Predicate<Order> filter, int page, int size) {
@@ -59,17 +94,8 @@ public class InMemoryOrderStore implements OrderStore {
                 orders.values().stream().filter(filter).sorted(NEWEST_FIRST).toList(), page, size));
     }
 
-    private Uni<Boolean> changeProcessing(String id, UnaryOperator<Order> change) {
-        return Uni.createFrom().item(() -> {
-            AtomicBoolean changed = new AtomicBoolean();
-            orders.computeIfPresent(id, (key, order) -> {
-                if (order.status() != OrderStatus.PROCESSING) {
-                    return order;
-                }
-                changed.set(true);
-                return change.apply(order);
-            });
-            return changed.get();
-        });
+    private void changeProcessing(String id, UnaryOperator<Order> change) {
+        orders.computeIfPresent(id, (key, order) -> order.status() == OrderStatus.PROCESSING
+                ? change.apply(order) : order);
     }
 }

@@ -46,6 +46,10 @@ public class OrderResource {
 
     /** RFC 7240: the client would rather get 202 and poll than wait. */
     static final String RESPOND_ASYNC = "respond-async";
+    /** Optional client key that makes a retried POST return the first request's order or task. */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Set on the answer to a repeat of an earlier request with the same key. */
+    static final String IDEMPOTENT_REPLAY = "Idempotent-Replayed";
 
     private final OrderService orders;
     private final OrderItemReader items;
@@ -66,15 +70,15 @@ public class OrderResource {
     @APIResponse(responseCode = "202", description = "Accepted as a background task; Location: /tasks/{id}",
             headers = {@Header(name = "Location"), @Header(name = "Retry-After")},
             content = @Content(schema = @Schema(implementation = dev.modelserving.task.Task.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON")
+    @APIResponse(responseCode = "400", description = "Malformed JSON, or an unusable Idempotency-Key")
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "413", description = "Body or one picture too large")
     @APIResponse(responseCode = "422", description = "No items, too many, or an unusable item (named by index)")
     @APIResponse(responseCode = "429", description = "Task queue full; Retry-After")
     @APIResponse(responseCode = "503", description = "Shutting down, or the model is not loaded")
     public Uni<Response> placeJson(@NotNull(message = "a JSON body is required") OrderRequest request,
-            @HeaderParam("Prefer") String prefer) {
-        return place(() -> items.fromJson(request), prefer);
+            @HeaderParam("Prefer") String prefer, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+        return place(() -> items.fromJson(request), prefer, idempotencyKey);
     }
 
     @POST
@@ -84,26 +88,36 @@ public class OrderResource {
             content = @Content(schema = @Schema(implementation = Order.class)))
     @APIResponse(responseCode = "202", description = "Accepted as a background task; Location: /tasks/{id}",
             content = @Content(schema = @Schema(implementation = dev.modelserving.task.Task.class)))
+    @APIResponse(responseCode = "400", description = "An unusable Idempotency-Key")
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "413", description = "Body or one picture too large")
     @APIResponse(responseCode = "422", description = "No pictures, too many, or an undecodable one (named by index)")
     @APIResponse(responseCode = "429", description = "Task queue full; Retry-After")
     @APIResponse(responseCode = "503", description = "Shutting down, or the model is not loaded")
     public Uni<Response> placeMultipart(@RestForm("images") List<FileUpload> images,
-            @HeaderParam("Prefer") String prefer) {
+            @HeaderParam("Prefer") String prefer, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         List<FileUpload> parts = images == null ? List.of() : List.copyOf(images);
-        return place(() -> items.fromImages(readAll(parts)), prefer);
+        return place(() -> items.fromImages(readAll(parts)), prefer, idempotencyKey);
     }
 
-    private Uni<Response> place(Supplier<List<float[]>> readItems, String prefer) {
+    private Uni<Response> place(Supplier<List<float[]>> readItems, String prefer, String idempotencyKey) {
         boolean preferAsync = prefer != null && prefer.toLowerCase(java.util.Locale.ROOT).contains(RESPOND_ASYNC);
-        return orders.place(caller.name(), readItems, preferAsync, caller.predictionContext()).map(placed -> placed.order()
-                .map(order -> Response.created(URI.create("/orders/" + order.id())).entity(order).build())
-                .orElseGet(() -> {
-                    var task = placed.task().orElseThrow();
-                    return Response.accepted(task).location(URI.create("/tasks/" + task.id()))
-                            .header("Retry-After", "1").build();
-                }));
+        String key = IdempotencyKeys.check(idempotencyKey);
+        return orders.place(caller.name(), readItems, preferAsync, caller.predictionContext(), key)
+                .map(OrderResource::response);
+    }
+
+    /** 201 + the order when it was processed at once, else 202 + its task; a repeat says so in a header. */
+    private static Response response(OrderService.Placed placed) {
+        Response.ResponseBuilder response = placed.task()
+                .map(task -> Response.accepted(task).location(URI.create("/tasks/" + task.id()))
+                        .header("Retry-After", "1"))
+                .orElseGet(() -> Response.created(URI.create("/orders/" + placed.order().id()))
+                        .entity(placed.order()));
+        if (placed.repeated()) {
+            response.header(IDEMPOTENT_REPLAY, "true");
+        }
+        return response.build();
     }
 
     /** Runs on a worker thread (inside the items supplier): uploads are files on disk. */

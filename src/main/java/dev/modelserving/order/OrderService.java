@@ -15,16 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
  * Orders of classifications. Small orders are classified at once; large ones, or any the client wants handled
- * asynchronously, become a background task that completes the order.
+ * asynchronously, become a background task that completes the order. An {@code Idempotency-Key} makes a retried
+ * request return the order (or task) the first one created instead of a second one.
  */
 @ApplicationScoped
 public class OrderService {
-
-    static final String TASK_KIND = "order-classification";
 
     private final OrderStore orders;
     private final TaskService tasks;
@@ -43,23 +43,51 @@ public class OrderService {
         this.clock = clock;
     }
 
-    /** An accepted order: completed already ({@code order}), or being processed by {@code task}. */
-    public record Placed(Optional<Order> order, Optional<Task> task) {
+    /**
+     * An accepted order: completed already ({@code order} only), or being processed by {@code task}.
+     *
+     * @param repeated an earlier request with the same idempotency key created it
+     */
+    public record Placed(Order order, Optional<Task> task, boolean repeated) {
     }
 
     /**
      * Reads every item (422 naming the first bad one), then classifies them at once or hands them to a task.
      *
-     * @param readItems blocking: decodes the request's items into model rows
+     * @param readItems      blocking: decodes the request's items into model rows
+     * @param idempotencyKey the client's key for this order, or null
      */
     public Uni<Placed> place(String owner, Supplier<List<float[]>> readItems, boolean preferAsync,
-            PredictionContext context) {
-        return blocking.run(readItems).flatMap(rows -> rows.size() <= config.syncLimit() && !preferAsync
-                ? placeNow(owner, rows, context)
-                : placeInBackground(owner, rows, context));
+            PredictionContext context, String idempotencyKey) {
+        Uni<Placed> placeNew = Uni.createFrom().deferred(() -> blocking.run(readItems))
+                .flatMap(rows -> rows.size() <= config.syncLimit() && !preferAsync
+                        ? placeNow(owner, rows, context, idempotencyKey)
+                        : placeInBackground(owner, rows, context, idempotencyKey));
+        if (idempotencyKey == null) {
+            return placeNew;
+        }
+        return earlier(owner, idempotencyKey)
+                .flatMap(found -> found.isPresent() ? Uni.createFrom().item(found.get()) : placeNew
+                        .onFailure(OrderStore.DuplicateOrderException.class).recoverWithUni(() ->
+                                // Another request with the key won the race.
+                                earlier(owner, idempotencyKey).map(Optional::orElseThrow)));
     }
 
-    private Uni<Placed> placeNow(String owner, List<float[]> rows, PredictionContext context) {
+    private Uni<Optional<Placed>> earlier(String owner, String key) {
+        return orders.findByIdempotencyKey(owner, key).flatMap(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(Optional.empty());
+            }
+            Order order = found.get();
+            if (order.taskId() == null) {
+                return Uni.createFrom().item(Optional.of(new Placed(order, Optional.empty(), true)));
+            }
+            return tasks.get(order.taskId(), owner, false)
+                    .map(task -> Optional.of(new Placed(order, Optional.of(task), true)));
+        });
+    }
+
+    private Uni<Placed> placeNow(String owner, List<float[]> rows, PredictionContext context, String key) {
         String id = UUID.randomUUID().toString();
         return blocking.run(() -> {
             PredictionContext forOrder = context.forOrder(id);
@@ -68,17 +96,22 @@ public class OrderService {
                 products.add(OrderJob.product(predictions.classifyPixelsNow(row, forOrder), config.pricePerItem()));
             }
             Instant now = Instant.now(clock);
-            return Order.processing(id, owner, rows.size(), config.currency(), now).completed(products, now);
-        }).flatMap(order -> orders.insert(order).replaceWith(new Placed(Optional.of(order), Optional.empty())));
+            return Order.processing(id, owner, rows.size(), config.currency(), null, key, now)
+                    .completed(products, now);
+        }).flatMap(order -> orders.insert(order).replaceWith(new Placed(order, Optional.empty(), false)));
     }
 
-    private Uni<Placed> placeInBackground(String owner, List<float[]> rows, PredictionContext context) {
+    private Uni<Placed> placeInBackground(String owner, List<float[]> rows, PredictionContext context, String key) {
         String id = UUID.randomUUID().toString();
-        OrderJob job = new OrderJob(id, rows, config.pricePerItem(), context.forOrder(id), predictions, orders, clock);
-        return tasks.submit(TASK_KIND, owner, rows.size(), taskId -> orders
-                        .insert(Order.processing(id, owner, rows.size(), config.currency(), Instant.now(clock)))
-                        .replaceWith(new TaskService.PreparedJob(job, new Task.Result("/orders/" + id))))
-                .map(task -> new Placed(Optional.empty(), Optional.of(task)));
+        OrderInput input = new OrderInput(id, config.pricePerItem(), context.requestId(), context.user(), rows);
+        AtomicReference<Order> created = new AtomicReference<>();
+        return blocking.run(input::encode).flatMap(encoded -> tasks.submit(OrderTaskHandler.KIND, owner, rows.size(),
+                taskId -> {
+                    created.set(Order.processing(id, owner, rows.size(), config.currency(), taskId, key,
+                            Instant.now(clock)));
+                    return new TaskService.Submission(encoded, new Task.Result("/orders/" + id),
+                            orders.insertion(created.get()));
+                })).map(task -> new Placed(created.get(), Optional.of(task), false));
     }
 
     /** The order if the caller may see it (its owner, or an admin); otherwise 404, so its existence does not leak. */

@@ -1,39 +1,72 @@
 package dev.modelserving.task;
 
-import dev.modelserving.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
-/** The embedded default: tasks live as long as the process. Every transition is one atomic map operation. */
+/**
+ * The embedded default: tasks live as long as the process. Every transition is one atomic map operation, and the
+ * write that goes with it is applied inside it.
+ */
 @ApplicationScoped
+@Typed(InMemoryTaskStore.class)
 public class InMemoryTaskStore implements TaskStore {
 
-    private final ConcurrentHashMap<String, Task> tasks = new ConcurrentHashMap<>();
+    private static final Comparator<Entry> DUE_FIRST = Comparator.comparing(Entry::runAt)
+            .thenComparing(e -> e.task().submittedAt());
+
+    private final ConcurrentHashMap<String, Entry> tasks = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    /** A task with what only the store needs: its input, when it may run, and until when it is leased. */
+    private record Entry(Task task, byte[] input, Instant runAt, Instant leaseUntil) {
+
+        Entry with(Task next) {
+            return new Entry(next, input, runAt, next.state() == TaskState.RUNNING ? leaseUntil : null);
+        }
+    }
+
+    public InMemoryTaskStore(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
-    public Uni<Void> insert(Task task) {
+    public boolean durable() {
+        return false;
+    }
+
+    @Override
+    public Uni<Void> enqueue(Task task, byte[] input, TaskWrite alongside) {
         return Uni.createFrom().item(() -> {
-            if (tasks.putIfAbsent(task.id(), task) != null) {
-                throw new IllegalStateException("task " + task.id() + " exists already");
-            }
+            tasks.compute(task.id(), (id, existing) -> {
+                if (existing != null) {
+                    throw new IllegalStateException("task " + id + " exists already");
+                }
+                apply(alongside, now());
+                return new Entry(task, input, task.submittedAt(), null);
+            });
             return null;
         });
     }
 
     @Override
     public Uni<Optional<Task>> find(String id) {
-        return Uni.createFrom().item(() -> Optional.ofNullable(tasks.get(id)));
+        return Uni.createFrom().item(() -> Optional.ofNullable(tasks.get(id)).map(Entry::task));
     }
 
     @Override
     public Uni<List<Task>> list(Optional<String> owner, Optional<TaskState> state) {
-        return Uni.createFrom().item(() -> tasks.values().stream()
+        return Uni.createFrom().item(() -> tasks.values().stream().map(Entry::task)
                 .filter(t -> owner.isEmpty() || owner.get().equals(t.owner()))
                 .filter(t -> state.isEmpty() || state.get() == t.state())
                 .sorted(Comparator.comparing(Task::submittedAt).reversed().thenComparing(Task::id))
@@ -41,54 +74,168 @@ public class InMemoryTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<Optional<Task>> start(String id, Instant at) {
-        return change(id, task -> task.state() == TaskState.QUEUED ? task.started(at) : null);
-    }
-
-    @Override
-    public Uni<Void> progress(String id, int completed) {
-        return change(id, task -> task.state() == TaskState.RUNNING ? task.withProgress(completed) : null)
-                .replaceWithVoid();
-    }
-
-    @Override
-    public Uni<Optional<Task>> finish(String id, TaskState end, Problem error, String reason, Instant at) {
-        return change(id, task -> task.state().isTerminal() ? null : task.finished(end, error, reason, at));
-    }
-
-    @Override
-    public Uni<Optional<Task>> requestCancel(String id, Problem error, String reason, Instant at) {
-        return Uni.createFrom().item(() -> Optional.ofNullable(tasks.computeIfPresent(id, (key, task) -> switch (
-                task.state()) {
-            case QUEUED -> task.finished(TaskState.CANCELLED, error, reason, at);
-            case RUNNING -> task.withCancelRequested();
-            default -> task;
-        })));
-    }
-
-    @Override
-    public Uni<Integer> evictFinishedBefore(Instant cutoff) {
+    public Uni<Counts> counts() {
         return Uni.createFrom().item(() -> {
+            int queued = 0;
+            int running = 0;
+            for (Entry e : tasks.values()) {
+                queued += e.task().state() == TaskState.QUEUED ? 1 : 0;
+                running += e.task().state() == TaskState.RUNNING ? 1 : 0;
+            }
+            return new Counts(queued, running);
+        });
+    }
+
+    @Override
+    public Uni<List<Claim>> claim(String worker, int max, Duration lease) {
+        return Uni.createFrom().item(() -> {
+            Instant now = now();
+            List<Claim> claimed = new ArrayList<>();
+            List<Entry> due = tasks.values().stream()
+                    .filter(e -> e.task().state() == TaskState.QUEUED && !e.runAt().isAfter(now))
+                    .sorted(DUE_FIRST).toList();
+            for (Entry candidate : due) {
+                if (claimed.size() == max) {
+                    break;
+                }
+                Entry taken = change(candidate.task().id(), e -> e.task().state() == TaskState.QUEUED
+                        ? new Entry(e.task().claimed(worker, now), e.input(), e.runAt(), now.plus(lease)) : null);
+                if (taken != null) {
+                    claimed.add(new Claim(taken.task(), taken.input()));
+                }
+            }
+            return claimed;
+        });
+    }
+
+    @Override
+    public Uni<Optional<Boolean>> heartbeat(Lease lease, Duration extension) {
+        return Uni.createFrom().item(() -> Optional.ofNullable(change(lease.taskId(), e -> e.task().heldBy(lease)
+                ? new Entry(e.task(), e.input(), e.runAt(), now().plus(extension)) : null))
+                .map(e -> e.task().cancelRequested()));
+    }
+
+    @Override
+    public Uni<Void> progress(Lease lease, int completed) {
+        return Uni.createFrom().item(() -> {
+            change(lease.taskId(), e -> e.task().heldBy(lease) ? e.with(e.task().withProgress(completed)) : null);
+            return null;
+        });
+    }
+
+    @Override
+    public Uni<Optional<Task>> finish(Lease lease, Ending ending) {
+        return Uni.createFrom().item(() -> Optional.ofNullable(change(lease.taskId(), e -> {
+            if (!e.task().heldBy(lease)) {
+                return null;
+            }
+            Instant now = now();
+            apply(ending.write(), now);
+            return e.with(e.task().finished(ending.state(), ending.error(), ending.reason(), now));
+        })).map(Entry::task));
+    }
+
+    @Override
+    public Uni<Optional<Task>> requestCancel(String id, Endings endings) {
+        return Uni.createFrom().item(() -> {
+            AtomicReference<Task> after = new AtomicReference<>();
+            tasks.computeIfPresent(id, (key, e) -> {
+                Entry next = switch (e.task().state()) {
+                    case QUEUED -> {
+                        Instant now = now();
+                        Ending ending = endings.of(e.task(), TaskState.CANCELLED, TaskService.REASON_CANCELLED);
+                        apply(ending.write(), now);
+                        yield e.with(e.task().finished(TaskState.CANCELLED, ending.error(), ending.reason(), now));
+                    }
+                    case RUNNING -> e.with(e.task().withCancelRequested());
+                    default -> e;
+                };
+                after.set(next.task());
+                return next;
+            });
+            return Optional.ofNullable(after.get());
+        });
+    }
+
+    @Override
+    public Uni<List<Task>> rescueExpired(Duration backoff, Endings endings) {
+        return Uni.createFrom().item(() -> {
+            Instant now = now();
+            List<Task> moved = new ArrayList<>();
+            for (Entry expired : tasks.values().stream().filter(e -> e.task().state() == TaskState.RUNNING
+                    && e.leaseUntil() != null && e.leaseUntil().isBefore(now)).toList()) {
+                Entry next = change(expired.task().id(), e -> {
+                    if (e.task().state() != TaskState.RUNNING || !e.leaseUntil().isBefore(now)) {
+                        return null;
+                    }
+                    Task task = e.task();
+                    TaskState end = Rescue.endOf(task);
+                    if (end == TaskState.QUEUED) {
+                        return new Entry(task.requeued(Rescue.lostLease(task), true), e.input(),
+                                now.plus(Rescue.backoff(backoff, task.attempts())), null);
+                    }
+                    Ending ending = endings.of(task, end, Rescue.reasonOf(end));
+                    apply(ending.write(), now);
+                    return e.with(task.finished(end, ending.error(), ending.reason(), now));
+                });
+                if (next != null) {
+                    moved.add(next.task());
+                }
+            }
+            return moved;
+        });
+    }
+
+    @Override
+    public Uni<Integer> release(String worker) {
+        return Uni.createFrom().item(() -> {
+            int released = 0;
+            for (Entry held : tasks.values().stream().filter(e -> e.task().state() == TaskState.RUNNING
+                    && worker.equals(e.task().worker())).toList()) {
+                Lease lease = new Lease(held.task().id(), worker, held.task().attempts());
+                if (change(lease.taskId(), e -> e.task().heldBy(lease) ? new Entry(e.task().requeued(
+                        e.task().error(), false), e.input(), now(), null) : null) != null) {
+                    released++;
+                }
+            }
+            return released;
+        });
+    }
+
+    @Override
+    public Uni<Integer> evictEndedBefore(Duration retention) {
+        return Uni.createFrom().item(() -> {
+            Instant cutoff = now().minus(retention);
             int before = tasks.size();
-            tasks.values().removeIf(t -> t.state().isTerminal() && t.finishedAt() != null
-                    && t.finishedAt().isBefore(cutoff));
+            tasks.values().removeIf(e -> e.task().state().isTerminal() && e.task().finishedAt() != null
+                    && e.task().finishedAt().isBefore(cutoff));
             return Math.max(0, before - tasks.size());
         });
     }
 
-    /** Applies {@code update} atomically; it returns null for "not applicable". Emits the new task if changed. */
-    private Uni<Optional<Task>> change(String id, java.util.function.UnaryOperator<Task> update) {
-        return Uni.createFrom().item(() -> {
-            AtomicReference<Task> changed = new AtomicReference<>();
-            tasks.computeIfPresent(id, (key, task) -> {
-                Task next = update.apply(task);
-                if (next == null) {
-                    return task;
-                }
-                changed.set(next);
-                return next;
-            });
-            return Optional.ofNullable(changed.get());
+    /** Applies {@code update} atomically; it returns null for "not applicable". Returns the new entry if changed. */
+    private Entry change(String id, UnaryOperator<Entry> update) {
+        AtomicReference<Entry> changed = new AtomicReference<>();
+        tasks.computeIfPresent(id, (key, entry) -> {
+            Entry next = update.apply(entry);
+            if (next == null) {
+                return entry;
+            }
+            changed.set(next);
+            return next;
         });
+        return changed.get();
+    }
+
+    private static void apply(TaskWrite write, Instant at) {
+        if (write instanceof TaskWrite.InMemory inMemory) {
+            inMemory.apply(at);
+        } else if (write != TaskWrite.NONE) {
+            throw new IllegalArgumentException("the in-memory task store cannot apply " + write.getClass());
+        }
+    }
+
+    private Instant now() {
+        return Instant.now(clock);
     }
 }

@@ -8,6 +8,9 @@ public interface TaskControl {
     /** Records that {@code completed} of the task's items are done. */
     void progressed(int completed);
 
-    /** Throws {@link TaskCancelledException} when the task was cancelled (by its owner or by shutdown). */
+    /**
+     * Throws {@link TaskCancelledException} when the task was cancelled (by its owner or by shutdown) or when this
+     * worker no longer holds it.
+     */
     void stopIfCancelled();
 }

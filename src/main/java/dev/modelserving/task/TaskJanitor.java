@@ -5,7 +5,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-/** Evicts finished tasks once they are older than {@code app.tasks.retention}; afterwards they answer 404. */
+/**
+ * Housekeeping every replica does: rescues running tasks whose worker stopped renewing its lease, and evicts ended
+ * tasks once they are older than {@code app.tasks.retention} (afterwards they answer 404).
+ */
 @ApplicationScoped
 public class TaskJanitor {
 
@@ -22,8 +25,14 @@ public class TaskJanitor {
     Uni<Void> evict() {
         return tasks.evictExpired().invoke(count -> {
             if (count > 0) {
-                LOG.debugf("Evicted %d finished task(s) past their retention", count);
+                LOG.debugf("Evicted %d ended task(s) past their retention", count);
             }
         }).replaceWithVoid();
+    }
+
+    @Scheduled(every = "${app.tasks.sweep-interval:5s}", identity = "task-rescue",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> rescue() {
+        return tasks.rescueExpired().replaceWithVoid();
     }
 }

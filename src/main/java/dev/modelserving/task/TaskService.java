@@ -4,14 +4,20 @@ import dev.modelserving.problem.ConflictException;
 import dev.modelserving.problem.IncidentLog;
 import dev.modelserving.problem.NotFoundException;
 import dev.modelserving.problem.Problem;
+import dev.modelserving.problem.ProblemException;
 import dev.modelserving.problem.ProblemType;
 import dev.modelserving.problem.QueueFullException;
 import dev.modelserving.problem.ShuttingDownException;
+import dev.modelserving.task.TaskStore.Claim;
+import dev.modelserving.task.TaskStore.Ending;
+import dev.modelserving.task.TaskStore.Lease;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
@@ -26,19 +32,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs background jobs as Mutiny pipelines subscribed on a dedicated, bounded worker pool (never on the event
- * loop), and keeps their state in the {@link TaskStore}. Admission is decided at submission: a task is accepted only
- * if a worker or a queue place is free for it, otherwise 429 and nothing is created.
+ * Runs background jobs. A submitted task is stored (with its input) in the {@link TaskStore}, which is a queue:
+ * the workers of every replica claim due tasks from it, as many as they have free threads, and run each claimed
+ * job as a Mutiny pipeline subscribed on this replica's bounded worker pool (never on the event loop). While a job
+ * runs, its lease is renewed every third of {@code app.tasks.lease}; its end is written only while the lease still
+ * holds, so a worker that was presumed dead and replaced changes nothing when it wakes up.
  */
 @ApplicationScoped
 public class TaskService {
@@ -47,51 +59,72 @@ public class TaskService {
     static final int SHUTDOWN_PRIORITY = 1_000;
     static final String REASON_SHUTDOWN = "shutdown";
     static final String REASON_CANCELLED = "cancelled";
+    /** Local stop reasons that end nothing: the task belongs to another worker now, or back to the queue. */
+    private static final String STOP_LOST = "lost";
+    private static final String STOP_RELEASED = "released";
     private static final Logger LOG = Logger.getLogger(TaskService.class);
-    private static final Duration POLL = Duration.ofMillis(100);
-    /** After the shutdown timeout, how long cancelled jobs get to reach their next item and write their end. */
-    private static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
+    private static final Duration LONG_POLL_STEP = Duration.ofMillis(100);
+    /** After the shutdown timeout, how long stopped jobs get to reach their next item and write their end. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final TaskStore store;
-    private final TaskConfig config;
     private final Clock clock;
+    private final Map<String, TaskHandler> handlers;
+    private final TaskConfig config;
     private final IncidentLog incidents;
     private final Duration shutdownTimeout;
+    private final String workerId;
+    private final int workerCount;
     private final ThreadPoolExecutor workers;
-    /** Worker threads plus queue places: one permit per accepted, unfinished task. */
-    private final Semaphore places;
-    /** Tasks accepted by this process and not yet ended, with what is needed to stop them. */
+    /** One thread for the claim polls and the lease heartbeats. */
+    private final ScheduledExecutorService timers;
+    /** Tasks this replica's workers hold, by id. */
     private final Map<String, Running> local = new ConcurrentHashMap<>();
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final AtomicBoolean claimWanted = new AtomicBoolean();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final Map<TaskState, Counter> finished = new EnumMap<>(TaskState.class);
     private final Timer duration;
     private volatile boolean accepting = true;
+    private volatile boolean claimingEnabled;
 
-    private record Running(TaskJob job, Cancellation cancellation) {
+    /** A task this replica holds: its lease, and why it should stop, once somebody says so. */
+    private static final class Running {
+        private final Task task;
+        private final Lease lease;
+        private final ProgressReports progress;
+        private volatile String stop;
+
+        private Running(Task task, Lease lease, ProgressReports progress) {
+            this.task = task;
+            this.lease = lease;
+            this.progress = progress;
+        }
+
+        void stop(String reason) {
+            if (stop == null) {
+                stop = reason;
+            }
+        }
     }
 
-    /** Set by a cancel; read by the job between items. */
-    private static final class Cancellation {
-        private volatile String reason;
-    }
-
-    public TaskService(TaskStore store, TaskConfig config, Clock clock, IncidentLog incidents, MeterRegistry metrics,
+    public TaskService(TaskStore store, Clock clock, @All List<TaskHandler> handlers, TaskConfig config, IncidentLog incidents,
+            MeterRegistry metrics,
             @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "30s") Duration shutdownTimeout) {
         this.store = store;
-        this.config = config;
         this.clock = clock;
+        this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(TaskHandler::kind, h -> h));
+        this.config = config;
         this.incidents = incidents;
         this.shutdownTimeout = shutdownTimeout;
-        int threads = config.workerCount();
+        this.workerId = config.workerId().orElseGet(TaskService::defaultWorkerId);
+        this.workerCount = config.workerCount();
         AtomicInteger number = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "task-worker-" + number.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        this.places = new Semaphore(threads + config.queueCapacity());
+        this.workers = new ThreadPoolExecutor(Math.max(1, workerCount), Math.max(1, workerCount), 0,
+                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> daemon(runnable,
+                        "task-worker-" + number.incrementAndGet()));
+        this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "task-timer"));
         metrics.gauge("tasks.queued", queued);
         metrics.gauge("tasks.running", running);
         for (TaskState state : List.of(TaskState.SUCCEEDED, TaskState.FAILED, TaskState.CANCELLED)) {
@@ -102,111 +135,206 @@ public class TaskService {
                 .publishPercentileHistogram().register(metrics);
     }
 
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private static String defaultWorkerId() {
+        String host = Optional.ofNullable(System.getenv("HOSTNAME")).filter(h -> !h.isBlank()).orElse("local");
+        return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 4);
+    }
+
+    /** Starts claiming once the application (and the store's schema) is up. No workers: this replica only submits. */
+    void onStart(@Observes StartupEvent event) {
+        if (workerCount <= 0) {
+            LOG.info("app.tasks.workers=0: this replica runs no tasks");
+            return;
+        }
+        claimingEnabled = true;
+        long heartbeat = Math.max(100, config.lease().toMillis() / 3);
+        timers.scheduleAtFixedRate(this::heartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        schedulePoll();
+        LOG.debugf("Task worker '%s' claims with %d thread(s), lease %s", workerId, workerCount, config.lease());
+    }
+
+    /** The next poll, after the interval with up to 25% jitter either way, so that replicas do not poll in step. */
+    private void schedulePoll() {
+        long interval = config.pollInterval().toMillis();
+        long delay = Math.max(10, interval + ThreadLocalRandom.current().nextLong(-interval / 4, interval / 4 + 1));
+        timers.schedule(() -> {
+            try {
+                wake();
+                store.counts().subscribe().with(counts -> queued.set(counts.queued()),
+                        failure -> LOG.debugf("task counts not read: %s", failure.getMessage()));
+            } finally {
+                if (claimingEnabled) {
+                    schedulePoll();
+                }
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
     /**
-     * Accepts a task if there is room for it. {@code prepare} is given the new task's id and creates what the job
-     * needs (an order, say) before the task is stored; nothing of it happens when there is no room.
+     * Accepts a task if the queue has room. {@code prepare} is given the new task's id and returns its input and
+     * what is stored with it (an order); all of it is committed before this emits, so any replica can run it.
      *
-     * @throws QueueFullException    (429) when every worker and queue place is taken
+     * @throws QueueFullException    (429) when the unfinished tasks fill every worker and queue place
      * @throws ShuttingDownException (503) once the service is stopping
      */
-    public Uni<Task> submit(String kind, String owner, int total, Function<String, Uni<PreparedJob>> prepare) {
+    public Uni<Task> submit(String kind, String owner, int total, Function<String, Submission> prepare) {
         if (!accepting) {
             return Uni.createFrom().failure(new ShuttingDownException(
                     "The service is shutting down and accepts no new tasks; retry on another replica"));
         }
-        if (!places.tryAcquire()) {
-            return Uni.createFrom().failure(new QueueFullException("The task queue is full (" + config.queueCapacity()
-                    + " waiting); nothing was accepted, retry later", 5));
+        return store.counts().flatMap(counts -> {
+            queued.set(counts.queued());
+            if (counts.queued() + counts.running() >= config.queueCapacity() + Math.max(1, workerCount)) {
+                throw new QueueFullException("The task queue is full (" + counts.queued()
+                        + " waiting); nothing was accepted, retry later", 5);
+            }
+            String id = UUID.randomUUID().toString();
+            Submission submission = prepare.apply(id);
+            Task task = Task.queued(id, kind, owner, total, submission.result(), config.maxAttempts(),
+                    Instant.now(clock));
+            return store.enqueue(task, submission.input(), submission.alongside()).replaceWith(task);
+        }).invoke(task -> {
+            queued.incrementAndGet();
+            wake();
+        });
+    }
+
+    /** What a new task is made of: its stored input, where its product will be, and what is stored with it. */
+    public record Submission(byte[] input, Task.Result result, TaskWrite alongside) {
+    }
+
+    /** Asks for a claim as soon as possible; claims never overlap, and a wake during one leads to another. */
+    private void wake() {
+        claimWanted.set(true);
+        if (claimingEnabled && accepting && claiming.compareAndSet(false, true)) {
+            claimWanted.set(false);
+            int free = workerCount - local.size();
+            if (free <= 0) {
+                claimed();
+                return;
+            }
+            store.claim(workerId, free, config.lease()).subscribe().with(claims -> {
+                claims.forEach(this::start);
+                claimed();
+            }, failure -> {
+                LOG.warnf("Claiming tasks failed (retrying at the next poll): %s", failure.getMessage());
+                claimed();
+            });
         }
-        String id = UUID.randomUUID().toString();
-        return Uni.createFrom().deferred(() -> prepare.apply(id))
-                .flatMap(prepared -> {
-                    Task task = Task.queued(id, kind, owner, total, prepared.result(), now());
-                    return store.insert(task).map(ignored -> {
-                        schedule(task, prepared.job());
-                        return task;
-                    });
-                })
-                .onFailure().invoke(failure -> places.release());
     }
 
-    /** What {@code prepare} hands back: the job to run and where its product will be. */
-    public record PreparedJob(TaskJob job, Task.Result result) {
+    private void claimed() {
+        claiming.set(false);
+        if (claimWanted.get() && local.size() < workerCount) {
+            wake();
+        }
     }
 
-    private void schedule(Task task, TaskJob job) {
-        Cancellation cancellation = new Cancellation();
-        local.put(task.id(), new Running(job, cancellation));
-        queued.incrementAndGet();
-        TaskControl control = new TaskControl() {
-            @Override
-            public String taskId() {
-                return task.id();
-            }
-
-            @Override
-            public void progressed(int completed) {
-                store.progress(task.id(), completed).subscribe().with(ignored -> { }, failure -> LOG.warnf(
-                        "progress of task %s not recorded: %s", task.id(), failure.getMessage()));
-            }
-
-            @Override
-            public void stopIfCancelled() {
-                String reason = cancellation.reason;
-                if (reason != null) {
-                    throw new TaskCancelledException(reason);
-                }
-            }
-        };
-        Uni.createFrom().deferred(() -> {
-            queued.decrementAndGet();
-            String early = accepting ? cancellation.reason : REASON_SHUTDOWN;
-            if (early != null) {
-                return end(task.id(), job, TaskState.CANCELLED, early, null);
-            }
-            return store.start(task.id(), now()).flatMap(started -> started.isEmpty()
-                    ? endWithoutRunning(task.id(), job) // cancelled while it waited
-                    : runStarted(task, job, control));
-        })
+    private void start(Claim claim) {
+        Task task = claim.task();
+        Running run = new Running(task, claim.lease(), new ProgressReports(store, claim.lease()));
+        if (task.cancelRequested()) {
+            run.stop(REASON_CANCELLED);
+        }
+        local.put(task.id(), run);
+        Uni.createFrom().deferred(() -> runClaimed(run, claim.input()))
                 .runSubscriptionOn(workers)
                 .onTermination().invoke(() -> {
                     local.remove(task.id());
-                    places.release();
+                    wake();
                 })
                 .subscribe().with(ignored -> { }, failure -> incidents.record(failure, "task " + task.id()));
     }
 
-    private Uni<Void> runStarted(Task task, TaskJob job, TaskControl control) {
+    private Uni<Void> runClaimed(Running run, byte[] input) {
         running.incrementAndGet();
         long started = System.nanoTime();
-        return Uni.createFrom().deferred(() -> job.run(control))
-                .flatMap(ignored -> store.finish(task.id(), TaskState.SUCCEEDED, null, null, now()))
-                .invoke(ended -> ended.ifPresent(t -> finished.get(TaskState.SUCCEEDED).increment()))
+        TaskControl control = controlOf(run);
+        return Uni.createFrom().item(() -> {
+            if (run.stop != null) {
+                throw new TaskCancelledException(run.stop);
+            }
+            return handler(run.task).job(run.task, input).run(control);
+        })
+                .flatMap(product -> store.finish(run.lease, new Ending(TaskState.SUCCEEDED, null, null, product)))
+                .invoke(ended -> ended.ifPresentOrElse(t -> finished.get(TaskState.SUCCEEDED).increment(),
+                        () -> LOG.warnf("Task %s was taken from worker '%s' (attempt %d) before it finished; its "
+                                + "result was discarded", run.task.id(), workerId, run.lease.attempt())))
                 .replaceWithVoid()
-                .onFailure(TaskCancelledException.class).recoverWithUni(cancelled -> end(task.id(), job,
-                        TaskState.CANCELLED, ((TaskCancelledException) cancelled).reason(), null))
-                .onFailure().recoverWithUni(failure -> end(task.id(), job, TaskState.FAILED, "failed", failure))
+                .onFailure(TaskCancelledException.class).recoverWithUni(stopped -> stopped(run,
+                        ((TaskCancelledException) stopped).reason()))
+                .onFailure().recoverWithUni(failure -> end(run, TaskState.FAILED, "failed", failure))
                 .onTermination().invoke(() -> {
                     running.decrementAndGet();
                     duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 });
     }
 
-    /** The store already ended the task (a cancel of a queued task): let the job say so too. */
-    private Uni<Void> endWithoutRunning(String id, TaskJob job) {
-        return store.find(id).flatMap(task -> job.ended(task.map(Task::state).orElse(TaskState.CANCELLED),
-                task.map(Task::reason).orElse(REASON_CANCELLED)));
+    private TaskControl controlOf(Running run) {
+        return new TaskControl() {
+            @Override
+            public String taskId() {
+                return run.task.id();
+            }
+
+            @Override
+            public void progressed(int completed) {
+                run.progress.report(completed);
+            }
+
+            @Override
+            public void stopIfCancelled() {
+                String reason = run.stop;
+                if (reason != null) {
+                    throw new TaskCancelledException(reason);
+                }
+            }
+        };
     }
 
-    private Uni<Void> end(String id, TaskJob job, TaskState state, String reason, Throwable failure) {
-        Problem error = problemFor(id, state, reason, failure);
-        return store.finish(id, state, error, reason, now())
+    /** A job stopped between items: it ends CANCELLED, unless the task is no longer this worker's to end. */
+    private Uni<Void> stopped(Running run, String reason) {
+        if (STOP_LOST.equals(reason) || STOP_RELEASED.equals(reason)) {
+            LOG.infof("Task %s stopped on worker '%s' (%s); another worker carries on", run.task.id(), workerId,
+                    reason);
+            return Uni.createFrom().voidItem();
+        }
+        return end(run, TaskState.CANCELLED, reason, null);
+    }
+
+    private Uni<Void> end(Running run, TaskState state, String reason, Throwable failure) {
+        return store.finish(run.lease, ending(run.task, state, reason, failure))
                 .invoke(ended -> ended.ifPresent(t -> finished.get(state).increment()))
-                .flatMap(ignored -> job.ended(state, reason));
+                .replaceWithVoid();
     }
 
-    private Problem problemFor(String id, TaskState state, String reason, Throwable failure) {
-        String instance = "/tasks/" + id;
+    private Ending ending(Task task, TaskState state, String reason, Throwable failure) {
+        TaskHandler handler = handlers.get(task.kind());
+        TaskWrite write = handler == null ? TaskWrite.NONE : handler.ended(task, state, reason);
+        return new Ending(state, problemFor(task, state, reason, failure), reason, write);
+    }
+
+    private TaskHandler handler(Task task) {
+        TaskHandler handler = handlers.get(task.kind());
+        if (handler == null) {
+            throw new IllegalStateException("No handler for tasks of kind '" + task.kind() + "' on this replica");
+        }
+        return handler;
+    }
+
+    private Problem problemFor(Task task, TaskState state, String reason, Throwable failure) {
+        String instance = "/tasks/" + task.id();
+        if (Rescue.REASON_LEASE_EXPIRED.equals(reason)) {
+            return Problem.of(ProblemType.SERVICE_UNAVAILABLE, "The task's worker was lost on each of its "
+                    + task.attempts() + " attempt(s); the last, '" + task.worker() + "', stopped renewing its lease",
+                    instance);
+        }
         if (state == TaskState.CANCELLED) {
             // A cancel its owner asked for is no error: the state and reason say it all. A shutdown is one.
             return REASON_SHUTDOWN.equals(reason)
@@ -214,12 +342,42 @@ public class TaskService {
                             "The task was cancelled because the service shut down before it finished", instance)
                     : null;
         }
-        if (failure instanceof dev.modelserving.problem.ProblemException problem) {
+        if (failure instanceof ProblemException problem) {
             return Problem.of(problem.type(), problem.getMessage(), instance);
         }
-        String incident = incidents.record(failure, "task " + id);
+        String incident = incidents.record(failure, "task " + task.id());
         return Problem.of(ProblemType.INTERNAL_ERROR, "The task failed unexpectedly; quote incident " + incident,
                 instance).withIncident(incident);
+    }
+
+    /** Renews the lease of every task held here; a task that is no longer ours, or was cancelled, stops. */
+    private void heartbeats() {
+        for (Running run : local.values()) {
+            store.heartbeat(run.lease, config.lease()).subscribe().with(held -> {
+                if (held.isEmpty()) {
+                    run.stop(STOP_LOST);
+                } else if (held.get()) {
+                    run.stop(REASON_CANCELLED);
+                }
+            }, failure -> LOG.warnf("Lease of task %s not renewed: %s", run.task.id(), failure.getMessage()));
+        }
+    }
+
+    /** Moves running tasks whose lease expired back to the queue (or to their end); run on every replica. */
+    public Uni<List<Task>> rescueExpired() {
+        return store.rescueExpired(config.retryBackoff(), (task, end, reason) -> ending(task, end, reason, null))
+                .invoke(moved -> {
+                    for (Task task : moved) {
+                        if (task.state().isTerminal()) {
+                            finished.get(task.state()).increment();
+                        }
+                        LOG.warnf("Task %s lost its worker at attempt %d: now %s", task.id(), task.attempts(),
+                                task.state());
+                    }
+                    if (!moved.isEmpty()) {
+                        wake();
+                    }
+                });
     }
 
     /** The task if the caller may see it (its owner, or an admin); otherwise 404, so its existence does not leak. */
@@ -238,7 +396,7 @@ public class TaskService {
             if (task.state().isTerminal() || wait.isZero() || wait.isNegative()) {
                 return Uni.createFrom().item(task);
             }
-            return Multi.createFrom().ticks().every(POLL)
+            return Multi.createFrom().ticks().every(LONG_POLL_STEP)
                     .onItem().transformToUniAndConcatenate(tick -> store.find(id))
                     .select().where(found -> found.isEmpty() || found.get().state().isTerminal())
                     .toUni()
@@ -252,7 +410,8 @@ public class TaskService {
     }
 
     /**
-     * Cancels a queued task at once, or asks a running one to stop at its next item.
+     * Cancels a queued task at once, or asks a running one to stop at its next item — on this replica at once, on
+     * another at its next heartbeat.
      *
      * @throws ConflictException (409) when the task has already ended
      */
@@ -261,29 +420,27 @@ public class TaskService {
             if (task.state().isTerminal()) {
                 throw new ConflictException("Task '" + id + "' has already ended (" + task.state() + ")");
             }
-            Running here = local.get(id);
-            if (here != null) {
-                here.cancellation().reason = REASON_CANCELLED;
-            }
-            Problem error = problemFor(id, TaskState.CANCELLED, REASON_CANCELLED, null);
-            return store.requestCancel(id, error, REASON_CANCELLED, now()).flatMap(after -> {
-                Task now = after.orElseThrow(() -> new NotFoundException("Task '" + id + "' not found"));
-                if (now.state().isTerminal() && now.state() != TaskState.CANCELLED) {
-                    throw new ConflictException("Task '" + id + "' has already ended (" + now.state() + ")");
-                }
-                if (now.state() == TaskState.CANCELLED && here != null) {
-                    // Cancelled while queued: the job never runs, so let it record its end now, not when a worker
-                    // reaches it in the queue.
-                    return here.job().ended(TaskState.CANCELLED, REASON_CANCELLED).replaceWith(now);
-                }
-                return Uni.createFrom().item(now);
-            });
+            return store.requestCancel(id, (t, end, reason) -> ending(t, end, REASON_CANCELLED, null))
+                    .map(after -> {
+                        Task now = after.orElseThrow(() -> new NotFoundException("Task '" + id + "' not found"));
+                        if (now.state().isTerminal() && now.state() != TaskState.CANCELLED) {
+                            throw new ConflictException("Task '" + id + "' has already ended (" + now.state() + ")");
+                        }
+                        if (now.state() == TaskState.CANCELLED && task.state() != TaskState.CANCELLED) {
+                            finished.get(TaskState.CANCELLED).increment();
+                        }
+                        Running here = local.get(id);
+                        if (here != null) {
+                            here.stop(REASON_CANCELLED);
+                        }
+                        return now;
+                    });
         });
     }
 
-    /** Tasks evicted: ended before {@code now - retention}. */
+    /** Tasks evicted: ended more than {@code app.tasks.retention} ago. */
     public Uni<Integer> evictExpired() {
-        return store.evictFinishedBefore(now().minus(config.retention()));
+        return store.evictEndedBefore(config.retention());
     }
 
     void stopAccepting(@Observes ShutdownDelayInitiatedEvent event) {
@@ -291,28 +448,51 @@ public class TaskService {
     }
 
     /**
-     * On shutdown: accept nothing more, give running tasks until {@code quarkus.shutdown.timeout} to finish, and
-     * end the rest CANCELLED with reason {@code shutdown} (queued ones at once, running ones at their next item).
+     * On shutdown: accept and claim nothing more, and give running tasks until {@code quarkus.shutdown.timeout} to
+     * finish. Then, with a durable store, the tasks still running go back to the queue for another replica; with
+     * the in-memory store they die with the process, so they — and the queued ones — end CANCELLED with reason
+     * {@code shutdown}.
      */
     void onStop(@Observes @Priority(SHUTDOWN_PRIORITY) ShutdownEvent event) throws InterruptedException {
         accepting = false;
-        workers.shutdown();
+        claimingEnabled = false;
         if (!local.isEmpty()) {
-            LOG.infof("Shutdown: %d task(s) not finished; waiting up to %s for running ones", local.size(),
-                    shutdownTimeout);
+            LOG.infof("Shutdown: %d task(s) running here; waiting up to %s for them", local.size(), shutdownTimeout);
         }
-        if (!workers.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            local.values().forEach(task -> task.cancellation().reason = REASON_SHUTDOWN);
-            workers.awaitTermination(CANCEL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        awaitLocal(shutdownTimeout);
+        if (store.durable()) {
+            if (!local.isEmpty()) {
+                local.values().forEach(run -> run.stop(STOP_RELEASED));
+                int released = store.release(workerId).await().atMost(STOP_GRACE);
+                LOG.infof("Shutdown: %d unfinished task(s) released to the queue for another replica", released);
+            }
+        } else {
+            local.values().forEach(run -> run.stop(REASON_SHUTDOWN));
+            awaitLocal(STOP_GRACE);
+            for (Task left : store.list(Optional.empty(), Optional.empty()).await().atMost(STOP_GRACE)) {
+                if (left.state() == TaskState.QUEUED) {
+                    store.requestCancel(left.id(), (t, end, reason) -> ending(t, end, REASON_SHUTDOWN, null))
+                            .await().atMost(STOP_GRACE);
+                } else if (left.state() == TaskState.RUNNING) {
+                    // A job that ignores cancellation: record its end ourselves.
+                    store.finish(new Lease(left.id(), workerId, left.attempts()),
+                            ending(left, TaskState.CANCELLED, REASON_SHUTDOWN, null)).await().atMost(STOP_GRACE);
+                }
+            }
         }
-        for (Map.Entry<String, Running> left : local.entrySet()) {
-            // Still not ended (a job that ignores cancellation): record the end ourselves.
-            end(left.getKey(), left.getValue().job(), TaskState.CANCELLED, REASON_SHUTDOWN, null)
-                    .await().atMost(CANCEL_GRACE);
+        timers.shutdownNow();
+        workers.shutdown();
+    }
+
+    private void awaitLocal(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!local.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
         }
     }
 
-    private Instant now() {
-        return Instant.now(clock);
+    /** This replica's name in the task store. */
+    public String workerId() {
+        return workerId;
     }
 }

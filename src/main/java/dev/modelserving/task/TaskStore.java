@@ -1,41 +1,95 @@
 package dev.modelserving.task;
 
-import dev.modelserving.problem.Problem;
 import io.smallrye.mutiny.Uni;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Where tasks are kept: data only, no threads or futures, so that a store shared by several replicas can implement
- * the same contract. Every state change is conditional on the current state and says whether it happened, so that
- * concurrent writers (a worker finishing, a user cancelling, the janitor evicting) cannot overwrite each other.
- * Implementations complete their {@code Uni}s on the calling thread or on a thread that may block: the task worker
- * continues on it.
+ * Where tasks are kept, as a queue that workers on any replica claim from. Data only, no threads: the task service
+ * drives it. Every state change is conditional on the current state and says whether it happened; the changes a
+ * worker makes are fenced by its {@link Lease}, so that a worker that lost its task (stalled past its lease, or
+ * released at shutdown) can change nothing. Times (leases, run_at, timestamps) come from the store's own clock —
+ * the database's for a shared store — never from the caller.
  */
 public interface TaskStore {
 
-    Uni<Void> insert(Task task);
+    /** Whether tasks outlive this process (another replica takes them over), or die with it. */
+    boolean durable();
+
+    /** Stores a QUEUED task with its input and {@code alongside} (the order it fills), all or nothing. */
+    Uni<Void> enqueue(Task task, byte[] input, TaskWrite alongside);
 
     Uni<Optional<Task>> find(String id);
 
     /** Newest first; {@code owner} empty means every owner's. */
     Uni<List<Task>> list(Optional<String> owner, Optional<TaskState> state);
 
-    /** QUEUED -> RUNNING; empty when the task is no longer queued (cancelled meanwhile). */
-    Uni<Optional<Task>> start(String id, Instant at);
-
-    Uni<Void> progress(String id, int completed);
-
-    /** Ends a task that has not ended yet; empty when it already had (the first end wins). */
-    Uni<Optional<Task>> finish(String id, TaskState end, Problem error, String reason, Instant at);
+    /** How many tasks are QUEUED and RUNNING now, for admission and the queue gauge. */
+    Uni<Counts> counts();
 
     /**
-     * A queued task is CANCELLED at once; a running one is flagged for its worker to stop. Returns the task after
-     * the change (unchanged when it had already ended), or empty when there is no such task.
+     * Takes up to {@code max} QUEUED tasks that are due, oldest first, for {@code worker}: each becomes RUNNING with
+     * one more attempt and a lease of {@code lease}. Tasks another worker is claiming at the same moment are skipped.
      */
-    Uni<Optional<Task>> requestCancel(String id, Problem error, String reason, Instant at);
+    Uni<List<Claim>> claim(String worker, int max, Duration lease);
 
-    /** Deletes tasks that ended before the cutoff; never one that has not ended. Returns how many. */
-    Uni<Integer> evictFinishedBefore(Instant cutoff);
+    /**
+     * Extends the lease while the worker still holds the task. Empty when it does not any more (rescued by another
+     * replica, or ended); otherwise whether a cancel was requested meanwhile.
+     */
+    Uni<Optional<Boolean>> heartbeat(Lease lease, Duration extension);
+
+    /** Records progress while the lease holds. */
+    Uni<Void> progress(Lease lease, int completed);
+
+    /** Ends a running task while the lease holds, with the ending's write, all or nothing; empty when not held. */
+    Uni<Optional<Task>> finish(Lease lease, Ending ending);
+
+    /**
+     * A QUEUED task is CANCELLED at once, with the write {@code endings} gives for it; a RUNNING one is flagged for
+     * its worker. Returns the task after the change (unchanged when it had already ended), empty when there is none.
+     */
+    Uni<Optional<Task>> requestCancel(String id, Endings endings);
+
+    /**
+     * Rescues RUNNING tasks whose lease expired: back to QUEUED after {@code backoff} (doubled per attempt made),
+     * or CANCELLED when a cancel was requested, or FAILED when no attempt is left — with the write {@code endings}
+     * gives for an end. Returns the tasks it moved, after the move.
+     */
+    Uni<List<Task>> rescueExpired(Duration backoff, Endings endings);
+
+    /**
+     * Gives this worker's RUNNING tasks back to the queue at once (graceful shutdown of a replica): the attempt is
+     * not counted, another replica takes them. Returns how many.
+     */
+    Uni<Integer> release(String worker);
+
+    /** Deletes tasks (with their inputs) that ended before now minus {@code retention}; never an unfinished one. */
+    Uni<Integer> evictEndedBefore(Duration retention);
+
+    record Counts(int queued, int running) {
+    }
+
+    /** A claimed task and its stored input. */
+    record Claim(Task task, byte[] input) {
+
+        public Lease lease() {
+            return new Lease(task.id(), task.worker(), task.attempts());
+        }
+    }
+
+    /** Who holds a running task: the worker and the attempt it claimed. */
+    record Lease(String taskId, String worker, int attempt) {
+    }
+
+    /** How a task ends, and what is written with that end. */
+    record Ending(TaskState state, dev.modelserving.problem.Problem error, String reason, TaskWrite write) {
+    }
+
+    /** The ending of a task that the store ends on its own (a queued cancel, a rescue). */
+    @FunctionalInterface
+    interface Endings {
+        Ending of(Task task, TaskState end, String reason);
+    }
 }

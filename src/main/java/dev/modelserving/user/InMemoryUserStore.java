@@ -3,11 +3,13 @@ package dev.modelserving.user;
 import dev.modelserving.web.Page;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /** The embedded default: users live as long as the process. */
 @ApplicationScoped
+@Typed(InMemoryUserStore.class)
 public class InMemoryUserStore implements UserStore {
 
     /** Sorted, so that listing pages are stable without copying and sorting on every call. */

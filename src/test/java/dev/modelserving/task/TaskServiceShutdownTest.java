@@ -7,9 +7,10 @@ import static org.awaitility.Awaitility.await;
 import dev.modelserving.problem.IncidentLog;
 import dev.modelserving.problem.ShuttingDownException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.smallrye.mutiny.Uni;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -18,12 +19,14 @@ import java.util.concurrent.Semaphore;
 import org.junit.jupiter.api.Test;
 
 /**
- * Shutdown of the worker pool, driven directly: a running task gets the shutdown timeout and is then cancelled
- * between items with reason "shutdown"; a queued one is cancelled without running; nothing new is accepted.
+ * Shutdown of the worker pool with the in-memory store, driven directly: a running task gets the shutdown timeout
+ * and is then cancelled between items with reason "shutdown"; a queued one is cancelled without running; nothing
+ * new is accepted.
  */
 class TaskServiceShutdownTest {
 
     private final Map<String, String> ends = new ConcurrentHashMap<>();
+    private final Semaphore gate = new Semaphore(0);
 
     private static TaskConfig oneWorker() {
         return new TaskConfig() {
@@ -46,35 +49,67 @@ class TaskServiceShutdownTest {
             public Duration maxWait() {
                 return Duration.ofSeconds(30);
             }
+
+            public Duration lease() {
+                return Duration.ofSeconds(30);
+            }
+
+            public int maxAttempts() {
+                return 3;
+            }
+
+            public Duration retryBackoff() {
+                return Duration.ofSeconds(1);
+            }
+
+            public Duration pollInterval() {
+                return Duration.ofMillis(200);
+            }
+
+            public Duration sweepInterval() {
+                return Duration.ofSeconds(5);
+            }
+
+            public Optional<String> workerId() {
+                return Optional.of("test-worker");
+            }
         };
     }
 
-    private TaskService.PreparedJob gated(String id, Semaphore gate) {
-        TaskJob inner = new TestJobsResource.GatedJob(id, 100, gate);
-        return new TaskService.PreparedJob(new TaskJob() {
-            @Override
-            public Uni<Void> run(TaskControl control) {
-                return inner.run(control);
-            }
+    /** Gated jobs of 100 items that record how they ended. */
+    private final TaskHandler gated = new TaskHandler() {
+        public String kind() {
+            return "test";
+        }
 
-            @Override
-            public Uni<Void> ended(TaskState end, String reason) {
-                ends.put(id, end + ":" + reason);
-                return Uni.createFrom().voidItem();
-            }
-        }, null);
+        public TaskJob job(Task task, byte[] input) {
+            return new TestJobsResource.GatedJob(task.id(), ByteBuffer.wrap(input).getInt(), gate);
+        }
+
+        public TaskWrite ended(Task task, TaskState end, String reason) {
+            return (TaskWrite.InMemory) at -> ends.put(task.id(), end + ":" + reason);
+        }
+    };
+
+    private TaskService service(InMemoryTaskStore store, Duration shutdownTimeout) {
+        TaskService service = new TaskService(store, Clock.systemUTC(), List.of(gated), oneWorker(),
+                new IncidentLog(), new SimpleMeterRegistry(), shutdownTimeout);
+        service.onStart(null);
+        return service;
+    }
+
+    private static Task submit(TaskService service) {
+        byte[] items = ByteBuffer.allocate(4).putInt(100).array();
+        return service.submit("test", "u", 100, id -> new TaskService.Submission(items, null, TaskWrite.NONE))
+                .await().indefinitely();
     }
 
     @Test
     void shutdownCancelsWhatDidNotFinishWithReasonShutdown() throws Exception {
-        InMemoryTaskStore store = new InMemoryTaskStore();
-        TaskService service = new TaskService(store, oneWorker(), Clock.systemUTC(), new IncidentLog(),
-                new SimpleMeterRegistry(), Duration.ofMillis(500));
-        Semaphore gate = new Semaphore(0);
-        Task running = service.submit("test", "u", 100, id -> Uni.createFrom().item(gated(id, gate)))
-                .await().indefinitely();
-        Task queued = service.submit("test", "u", 100, id -> Uni.createFrom().item(gated(id, gate)))
-                .await().indefinitely();
+        InMemoryTaskStore store = new InMemoryTaskStore(Clock.systemUTC());
+        TaskService service = service(store, Duration.ofMillis(500));
+        Task running = submit(service);
+        Task queued = submit(service);
         await().atMost(Duration.ofSeconds(5)).until(() ->
                 store.find(running.id()).await().indefinitely().orElseThrow().state() == TaskState.RUNNING);
         gate.release(3);
@@ -96,19 +131,15 @@ class TaskServiceShutdownTest {
                 "CANCELLED:shutdown");
         assertThat(tookMillis).as("the running task got the shutdown timeout").isGreaterThanOrEqualTo(450);
 
-        assertThatThrownBy(() -> service.submit("test", "u", 1, id -> Uni.createFrom().item(gated(id, gate)))
-                .await().indefinitely()).isInstanceOf(ShuttingDownException.class);
+        assertThatThrownBy(() -> submit(service)).isInstanceOf(ShuttingDownException.class);
         assertThat(store.list(Optional.empty(), Optional.empty()).await().indefinitely()).hasSize(2);
     }
 
     @Test
     void aTaskThatFinishesWithinTheTimeoutSucceeds() throws Exception {
-        InMemoryTaskStore store = new InMemoryTaskStore();
-        TaskService service = new TaskService(store, oneWorker(), Clock.systemUTC(), new IncidentLog(),
-                new SimpleMeterRegistry(), Duration.ofSeconds(10));
-        Semaphore gate = new Semaphore(0);
-        Task task = service.submit("test", "u", 100, id -> Uni.createFrom().item(gated(id, gate)))
-                .await().indefinitely();
+        InMemoryTaskStore store = new InMemoryTaskStore(Clock.systemUTC());
+        TaskService service = service(store, Duration.ofSeconds(10));
+        Task task = submit(service);
         await().atMost(Duration.ofSeconds(5)).until(() ->
                 store.find(task.id()).await().indefinitely().orElseThrow().state() == TaskState.RUNNING);
         new Thread(() -> {

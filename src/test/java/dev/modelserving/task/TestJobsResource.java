@@ -3,6 +3,8 @@ package dev.modelserving.task;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
+import dev.modelserving.store.StoreConfig;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -10,6 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -38,17 +41,16 @@ public class TestJobsResource {
 
     @POST
     public Uni<Response> submit(@QueryParam("items") int items) {
-        return tasks.submit("test", identity.getPrincipal().getName(), items, id -> {
-            Semaphore gate = new Semaphore(0);
-            GATES.put(id, gate);
-            return Uni.createFrom().item(new TaskService.PreparedJob(new GatedJob(id, items, gate), null));
-        }).map(task -> Response.accepted(task).location(URI.create("/tasks/" + task.id())).build());
+        byte[] input = ByteBuffer.allocate(Integer.BYTES).putInt(items).array();
+        return tasks.submit(GatedJobs.KIND, identity.getPrincipal().getName(), items,
+                        id -> new TaskService.Submission(input, null, TaskWrite.NONE))
+                .map(task -> Response.accepted(task).location(URI.create("/tasks/" + task.id())).build());
     }
 
     @POST
     @Path("/{id}/advance")
     public void advance(@PathParam("id") String id, @QueryParam("items") int items) {
-        GATES.get(id).release(items);
+        gate(id).release(items);
     }
 
     /** Lets every held job run to its end, so that one failed test does not leave the workers blocked. */
@@ -70,32 +72,63 @@ public class TestJobsResource {
         return ENDS.getOrDefault(id, "");
     }
 
-    record GatedJob(String id, int items, Semaphore gate) implements TaskJob {
+    static Semaphore gate(String taskId) {
+        return GATES.computeIfAbsent(taskId, id -> new Semaphore(0));
+    }
 
-        @Override
-        public Uni<Void> run(TaskControl control) {
-            return Uni.createFrom().item(() -> {
-                THREADS.put(id, Thread.currentThread().getName());
-                for (int i = 0; i < items; i++) {
-                    control.stopIfCancelled();
-                    try {
-                        while (!gate.tryAcquire(50, TimeUnit.MILLISECONDS)) {
-                            control.stopIfCancelled();
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                    control.progressed(i + 1);
-                }
-                return null;
-            }).replaceWithVoid();
+    /** Test jobs: {@code items} items, each waiting for a permit of the task's gate. */
+    @ApplicationScoped
+    public static class GatedJobs implements TaskHandler {
+
+        static final String KIND = "test";
+        private final StoreConfig stores;
+
+        public GatedJobs(StoreConfig stores) {
+            this.stores = stores;
         }
 
         @Override
-        public Uni<Void> ended(TaskState end, String reason) {
-            ENDS.put(id, end + ":" + reason);
-            return Uni.createFrom().voidItem();
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public TaskJob job(Task task, byte[] input) {
+            return new GatedJob(task.id(), ByteBuffer.wrap(input).getInt(), gate(task.id()));
+        }
+
+        /** Records the end where a test can read it, written the way the configured store writes. */
+        @Override
+        public TaskWrite ended(Task task, TaskState end, String reason) {
+            Runnable record = () -> ENDS.put(task.id(), end + ":" + reason);
+            if (stores.postgres()) {
+                return (TaskWrite.Sql) tx -> Uni.createFrom().item(() -> {
+                    record.run();
+                    return null;
+                });
+            }
+            return (TaskWrite.InMemory) at -> record.run();
+        }
+    }
+
+    record GatedJob(String id, int items, Semaphore gate) implements TaskJob {
+
+        @Override
+        public TaskWrite run(TaskControl control) {
+            THREADS.put(id, Thread.currentThread().getName());
+            for (int i = 0; i < items; i++) {
+                control.stopIfCancelled();
+                try {
+                    while (!gate.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                        control.stopIfCancelled();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                control.progressed(i + 1);
+            }
+            return TaskWrite.NONE;
         }
     }
 }

@@ -1,0 +1,57 @@
+package dev.modelserving.store;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * The PostgreSQL connection pool, used only with {@code app.store=postgres}: without a datasource URL the pool bean
+ * is inactive, so it is looked up on first use rather than injected. At startup, before anything reads or writes,
+ * the schema is brought up to date.
+ */
+@ApplicationScoped
+public class Database {
+
+    /** Before the administrator is created and before task workers start claiming. */
+    static final int MIGRATION_PRIORITY = 100;
+    private static final Logger LOG = Logger.getLogger(Database.class);
+    /** A database that starts beside the service (a pod's sidecar, a compose file) gets this long to come up. */
+    private static final Duration CONNECT_PATIENCE = Duration.ofSeconds(30);
+
+    private final Instance<Pool> pools;
+    private final StoreConfig config;
+    private volatile Pool pool;
+
+    public Database(Instance<Pool> pools, StoreConfig config) {
+        this.pools = pools;
+        this.config = config;
+    }
+
+    public Pool pool() {
+        Pool current = pool;
+        if (current == null) {
+            current = pools.get();
+            pool = current;
+        }
+        return current;
+    }
+
+    void migrate(@Observes @Priority(MIGRATION_PRIORITY) StartupEvent event) {
+        if (!config.postgres()) {
+            return;
+        }
+        long started = System.nanoTime();
+        int applied = new SchemaMigrations(pool()).apply()
+                .onFailure().invoke(failure -> LOG.warnf("Schema migration not done yet: %s", failure.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(5))
+                .expireIn(CONNECT_PATIENCE.toMillis())
+                .await().atMost(CONNECT_PATIENCE.plusSeconds(30));
+        LOG.infof("PostgreSQL store ready: %d migration(s) applied in %d ms", applied,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+}
