@@ -28,7 +28,8 @@ public class PgOrderStore implements OrderStore {
 
     private static final String IDEMPOTENCY_INDEX = "orders_idempotency";
     private static final String SELECT = "SELECT o.id, o.owner, o.status, o.created_at, o.completed_at, o.item_count, "
-            + "o.total, o.currency, o.reason, o.task_id, o.idempotency_key, COALESCE((SELECT json_agg(json_build_object("
+            + "o.total, o.currency, o.reason, o.task_id, o.idempotency_key, "
+            + "COALESCE((SELECT json_agg(json_build_object("
             + "'id', p.id, 'label', p.label, 'confidence', p.confidence, 'price', p.price) ORDER BY p.position) "
             + "FROM products p WHERE p.order_id = o.id), '[]'::json) AS products FROM orders o ";
 

@@ -6,7 +6,10 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import io.vertx.pgclient.PgConnectOptions;
 import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,11 +28,31 @@ public class Database {
 
     private final Instance<Pool> pools;
     private final StoreConfig config;
+    private final Optional<String> url;
+    private final Optional<String> username;
+    private final Optional<String> password;
     private volatile Pool pool;
 
-    public Database(Instance<Pool> pools, StoreConfig config) {
+    public Database(Instance<Pool> pools, StoreConfig config,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.pools = pools;
         this.config = config;
+        this.url = url;
+        this.username = username;
+        this.password = password;
+    }
+
+    /** The pool's connection settings, for a connection of its own (one that LISTENs). */
+    public PgConnectOptions connectOptions() {
+        String uri = url.orElseThrow(() -> new IllegalStateException("quarkus.datasource.reactive.url is not set"))
+                .replaceFirst("^vertx-reactive:", "");
+        PgConnectOptions options = PgConnectOptions.fromUri(uri);
+        options.setMetricsName("model-serving-listener");
+        username.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        return options;
     }
 
     public Pool pool() {

@@ -39,9 +39,11 @@ final class SchemaMigrations {
     /** Applies the missing migrations; emits how many. */
     Uni<Integer> apply() {
         return pool.withTransaction(tx -> tx.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LOCK))
-                .chain(() -> tx.query("CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, "
-                        + "file text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
-                        .execute())
+                .chain(() -> tx.query("SELECT to_regclass('schema_migrations') IS NULL").execute())
+                .chain(missing -> missing.iterator().next().getBoolean(0)
+                        ? tx.query("CREATE TABLE schema_migrations (version int PRIMARY KEY, file text NOT NULL, "
+                                + "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute()
+                        : Uni.createFrom().item(missing))
                 .chain(() -> tx.query("SELECT version, file, checksum FROM schema_migrations").execute())
                 .chain(rows -> {
                     Map<Integer, Row> applied = new HashMap<>();

@@ -12,6 +12,9 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * The durable task queue in PostgreSQL, shared by every replica. Workers claim with one statement ({@code FOR
@@ -38,12 +42,50 @@ public class PgTaskStore implements TaskStore {
     /** Rows per statement when rescuing and evicting, so that no statement holds many locks for long. */
     private static final int BATCH = 500;
 
+    /** Where replicas tell each other of new tasks and of cancels, so that nobody waits for a poll. */
+    private static final String CHANNEL = "model_serving_tasks";
+    private static final String QUEUED = "queued";
+    private static final String CANCEL = "cancel:";
+    private static final Logger LOG = Logger.getLogger(PgTaskStore.class);
+
     private final Database database;
     private final ObjectMapper json;
+    private final Vertx vertx;
+    private volatile PgSubscriber subscriber;
 
-    public PgTaskStore(Database database, ObjectMapper json) {
+    public PgTaskStore(Database database, ObjectMapper json, Vertx vertx) {
         this.database = database;
         this.json = json;
+        this.vertx = vertx;
+    }
+
+    @Override
+    public void listen(Events events) {
+        PgSubscriber listener = PgSubscriber.subscriber(vertx, database.connectOptions())
+                .reconnectPolicy(retries -> 1_000L);
+        listener.channel(CHANNEL).handler(payload -> {
+            if (payload.startsWith(CANCEL)) {
+                events.cancelRequested(payload.substring(CANCEL.length()));
+            } else {
+                events.queued();
+            }
+        });
+        listener.connect().subscribe().with(ok -> LOG.debugf("Listening for task events on '%s'", CHANNEL),
+                failure -> LOG.warnf("Not listening for task events (%s): new tasks wait for the next poll and "
+                        + "cancels for the next heartbeat", failure.getMessage()));
+        subscriber = listener;
+    }
+
+    @PreDestroy
+    void stopListening() {
+        PgSubscriber listener = subscriber;
+        if (listener != null) {
+            listener.closeAndForget();
+        }
+    }
+
+    private static Uni<Void> notify(SqlConnection tx, String payload) {
+        return tx.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, payload)).replaceWithVoid();
     }
 
     @Override
@@ -61,7 +103,8 @@ public class PgTaskStore implements TaskStore {
                         task.maxAttempts(), write(task.result()), Sql.timestamp(task.submittedAt())}))
                 .chain(() -> tx.preparedQuery("INSERT INTO task_inputs (task_id, payload) VALUES ($1, $2)")
                         .execute(Tuple.of(id, io.vertx.core.buffer.Buffer.buffer(input))))
-                .chain(() -> apply(tx, alongside)));
+                .chain(() -> apply(tx, alongside))
+                .chain(() -> notify(tx, QUEUED)));
     }
 
     @Override
@@ -129,7 +172,7 @@ public class PgTaskStore implements TaskStore {
     @Override
     public Uni<Optional<Task>> finish(Lease lease, Ending ending) {
         return database.pool().withTransaction(tx -> tx.preparedQuery("UPDATE tasks t SET state = $4, "
-                + "finished_at = now(), error = $5::text::jsonb, reason = $6, worker = NULL, lease_until = NULL, "
+                + "finished_at = now(), error = $5::text::jsonb, reason = $6, lease_until = NULL, "
                 + "progress_completed = CASE WHEN $4 = 'SUCCEEDED' THEN t.progress_total ELSE t.progress_completed "
                 + "END WHERE " + HELD + " RETURNING " + COLUMNS)
                 .execute(held(lease).addString(ending.state().name()).addString(write(ending.error()))
@@ -154,7 +197,7 @@ public class PgTaskStore implements TaskStore {
                     Task task = found.get();
                     if (task.state() == TaskState.RUNNING) {
                         return update(tx, "UPDATE tasks t SET cancel_requested = true WHERE t.id = $1 RETURNING "
-                                + COLUMNS, Tuple.of(uuid.get()));
+                                + COLUMNS, Tuple.of(uuid.get())).call(() -> notify(tx, CANCEL + id));
                     }
                     Ending ending = endings.of(task, TaskState.CANCELLED, TaskService.REASON_CANCELLED);
                     return update(tx, "UPDATE tasks t SET state = 'CANCELLED', finished_at = now(), "
@@ -172,7 +215,8 @@ public class PgTaskStore implements TaskStore {
                 + "decided AS (SELECT t.id, CASE WHEN t.cancel_requested THEN 'CANCELLED' "
                 + "WHEN t.attempts >= t.max_attempts THEN 'FAILED' ELSE 'QUEUED' END AS next "
                 + "FROM tasks t JOIN expired e ON e.id = t.id) "
-                + "UPDATE tasks t SET state = d.next, lease_until = NULL, run_at = CASE WHEN d.next = 'QUEUED' THEN now() + $1 * interval '1 millisecond' "
+                + "UPDATE tasks t SET state = d.next, lease_until = NULL, "
+                + "run_at = CASE WHEN d.next = 'QUEUED' THEN now() + $1 * interval '1 millisecond' "
                 + "* power(2, LEAST(6, GREATEST(0, t.attempts - 1))) ELSE t.run_at END, "
                 + "finished_at = CASE WHEN d.next = 'QUEUED' THEN NULL ELSE now() END "
                 + "FROM decided d WHERE t.id = d.id RETURNING " + COLUMNS;
@@ -189,12 +233,12 @@ public class PgTaskStore implements TaskStore {
      */
     private Uni<Task> settle(SqlConnection tx, Task task, Endings endings) {
         if (task.state() == TaskState.QUEUED) {
-            return update(tx, "UPDATE tasks t SET error = $2::text::jsonb, worker = NULL WHERE t.id = $1 RETURNING " + COLUMNS,
-                    Tuple.of(UUID.fromString(task.id()), write(Rescue.lostLease(task))))
+            return update(tx, "UPDATE tasks t SET error = $2::text::jsonb, worker = NULL WHERE t.id = $1 RETURNING "
+                    + COLUMNS, Tuple.of(UUID.fromString(task.id()), write(Rescue.lostLease(task))))
                     .map(Optional::orElseThrow);
         }
         Ending ending = endings.of(task, task.state(), Rescue.reasonOf(task.state()));
-        return update(tx, "UPDATE tasks t SET error = $2::text::jsonb, reason = $3, worker = NULL WHERE t.id = $1 RETURNING "
+        return update(tx, "UPDATE tasks t SET error = $2::text::jsonb, reason = $3 WHERE t.id = $1 RETURNING "
                 + COLUMNS, Tuple.of(UUID.fromString(task.id()), write(ending.error()), ending.reason()))
                 .call(() -> apply(tx, ending.write()))
                 .map(Optional::orElseThrow);
@@ -202,9 +246,11 @@ public class PgTaskStore implements TaskStore {
 
     @Override
     public Uni<Integer> release(String worker) {
-        return database.pool().preparedQuery("UPDATE tasks SET state = 'QUEUED', worker = NULL, lease_until = NULL, "
-                + "attempts = attempts - 1, run_at = now() WHERE worker = $1 AND state = 'RUNNING'")
-                .execute(Tuple.of(worker)).map(RowSet::rowCount);
+        return database.pool().withTransaction(tx -> tx.preparedQuery("UPDATE tasks SET state = 'QUEUED', "
+                + "worker = NULL, lease_until = NULL, attempts = attempts - 1, run_at = now() "
+                + "WHERE worker = $1 AND state = 'RUNNING'")
+                .execute(Tuple.of(worker)).map(RowSet::rowCount)
+                .call(released -> released > 0 ? notify(tx, QUEUED) : Uni.createFrom().voidItem()));
     }
 
     @Override

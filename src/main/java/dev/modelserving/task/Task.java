@@ -16,7 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param reason          short machine-readable cause of a CANCELLED or FAILED end, e.g. {@code shutdown}
  * @param attempts        how many times a worker took the task (more than 1 only after a worker was lost)
  * @param maxAttempts     how many times it may be taken before it FAILS
- * @param worker          the worker (replica) that holds it while RUNNING
+ * @param worker          the worker (replica) that holds it while RUNNING, and after its end the one that ran it
  * @param cancelRequested a cancel was asked for while it ran; the job stops at the next item
  */
 @RegisterForReflection
@@ -79,7 +79,7 @@ public record Task(
     Task finished(TaskState end, Problem problem, String why, Instant at) {
         Progress last = end == TaskState.SUCCEEDED ? new Progress(progress.total(), progress.total()) : progress;
         return new Task(id, kind, owner, end, last, submittedAt, startedAt, at, result, problem, why, attempts,
-                maxAttempts, null, cancelRequested);
+                maxAttempts, worker, cancelRequested);
     }
 
     boolean heldBy(TaskStore.Lease lease) {

@@ -88,6 +88,8 @@ public class TaskService {
     private final Timer duration;
     private volatile boolean accepting = true;
     private volatile boolean claimingEnabled;
+    /** Set once the application started (the store's schema is migrated by then); housekeeping waits for it. */
+    private volatile boolean started;
 
     /** A task this replica holds: its lease, and why it should stop, once somebody says so. */
     private static final class Running {
@@ -109,8 +111,8 @@ public class TaskService {
         }
     }
 
-    public TaskService(TaskStore store, Clock clock, @All List<TaskHandler> handlers, TaskConfig config, IncidentLog incidents,
-            MeterRegistry metrics,
+    public TaskService(TaskStore store, Clock clock, @All List<TaskHandler> handlers, TaskConfig config,
+            IncidentLog incidents, MeterRegistry metrics,
             @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "30s") Duration shutdownTimeout) {
         this.store = store;
         this.clock = clock;
@@ -148,11 +150,26 @@ public class TaskService {
 
     /** Starts claiming once the application (and the store's schema) is up. No workers: this replica only submits. */
     void onStart(@Observes StartupEvent event) {
+        started = true;
         if (workerCount <= 0) {
             LOG.info("app.tasks.workers=0: this replica runs no tasks");
             return;
         }
         claimingEnabled = true;
+        store.listen(new TaskStore.Events() {
+            @Override
+            public void queued() {
+                wake();
+            }
+
+            @Override
+            public void cancelRequested(String taskId) {
+                Running here = local.get(taskId);
+                if (here != null) {
+                    here.stop(REASON_CANCELLED);
+                }
+            }
+        });
         long heartbeat = Math.max(100, config.lease().toMillis() / 3);
         timers.scheduleAtFixedRate(this::heartbeats, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
         schedulePoll();
@@ -254,7 +271,7 @@ public class TaskService {
 
     private Uni<Void> runClaimed(Running run, byte[] input) {
         running.incrementAndGet();
-        long started = System.nanoTime();
+        long began = System.nanoTime();
         TaskControl control = controlOf(run);
         return Uni.createFrom().item(() -> {
             if (run.stop != null) {
@@ -272,7 +289,7 @@ public class TaskService {
                 .onFailure().recoverWithUni(failure -> end(run, TaskState.FAILED, "failed", failure))
                 .onTermination().invoke(() -> {
                     running.decrementAndGet();
-                    duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    duration.record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
                 });
     }
 
@@ -365,6 +382,9 @@ public class TaskService {
 
     /** Moves running tasks whose lease expired back to the queue (or to their end); run on every replica. */
     public Uni<List<Task>> rescueExpired() {
+        if (!started) {
+            return Uni.createFrom().item(List.of());
+        }
         return store.rescueExpired(config.retryBackoff(), (task, end, reason) -> ending(task, end, reason, null))
                 .invoke(moved -> {
                     for (Task task : moved) {
@@ -411,7 +431,7 @@ public class TaskService {
 
     /**
      * Cancels a queued task at once, or asks a running one to stop at its next item — on this replica at once, on
-     * another at its next heartbeat.
+     * another as soon as the store tells it (at the latest at its next heartbeat).
      *
      * @throws ConflictException (409) when the task has already ended
      */
@@ -440,6 +460,9 @@ public class TaskService {
 
     /** Tasks evicted: ended more than {@code app.tasks.retention} ago. */
     public Uni<Integer> evictExpired() {
+        if (!started) {
+            return Uni.createFrom().item(0);
+        }
         return store.evictEndedBefore(config.retention());
     }
 

@@ -71,6 +71,20 @@ public interface TaskStore {
     record Counts(int queued, int running) {
     }
 
+    /**
+     * Tells this replica at once what other replicas did that it would otherwise learn at its next poll or
+     * heartbeat: a task was queued, a cancel was requested. The in-memory store has no other replicas.
+     */
+    default void listen(Events events) {
+    }
+
+    /** What {@link #listen} reports. Called on an event-loop thread: act without blocking. */
+    interface Events {
+        void queued();
+
+        void cancelRequested(String taskId);
+    }
+
     /** A claimed task and its stored input. */
     record Claim(Task task, byte[] input) {
 

@@ -136,6 +136,24 @@ public final class PackagedApp implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL (kill -9): the process gets no chance to clean up. Waits until it is gone. */
+    public void kill() throws InterruptedException {
+        signal("KILL");
+        process.waitFor();
+    }
+
+    /** Sends a signal by name, e.g. {@code STOP} and {@code CONT} to freeze and resume the process. */
+    public void signal(String name) throws InterruptedException {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("kill could not run", e);
+        }
+    }
+
     public String output() throws IOException {
         return Files.readString(output);
     }
@@ -143,6 +161,13 @@ public final class PackagedApp implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
+            try {
+                signal("CONT"); // a stopped process cannot die of SIGKILL until it runs again on some systems
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IllegalStateException gone) {
+                // already gone
+            }
             process.destroyForcibly();
         }
     }

@@ -33,8 +33,7 @@ class TaskStoreContractTest {
     public static class StoreOnly implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("app.tasks.workers", "0", "app.tasks.sweep-interval", "1h",
-                    "app.tasks.janitor-interval", "1h");
+            return Map.of("app.tasks.workers", "0", "quarkus.scheduler.enabled", "false");
         }
     }
 
