@@ -122,4 +122,16 @@ OUT=bench/results/$DATE-stores-jdk$jdk.md
     cat "$WORK/stores.txt"
     echo '```'
 } >"$OUT"
+python3 - "$OUT" <<'PY'
+import re, sys
+result = open(sys.argv[1]).read().split("\n```")[0].replace("# Stores:", "## Latest stores run:", 1)
+start, end = "<!-- results:stores:start -->", "<!-- results:stores:end -->"
+block = start + "\n" + result.rstrip("\n") + "\n\nFull output: `" + sys.argv[1] + "`.\n" + end
+doc = open("BENCHMARKS.md").read()
+if start in doc:
+    doc = re.sub(re.escape(start) + ".*" + re.escape(end), lambda m: block, doc, flags=re.S)
+else:
+    doc = doc.rstrip("\n") + "\n\n" + block + "\n"
+open("BENCHMARKS.md", "w").write(doc)
+PY
 cat "$OUT"
