@@ -29,8 +29,8 @@ CREATE TABLE tasks (
     started_at         timestamptz,
     finished_at        timestamptz
 );
--- The queue: due tasks in order. The leases: running tasks by expiry, for the rescue sweep. Retention: ended tasks.
-CREATE INDEX tasks_queue ON tasks (run_at, submitted_at) WHERE state = 'QUEUED';
+-- The queue: oldest submission first (a rescued task keeps its place once its backoff has passed). The leases: running tasks by expiry, for the rescue sweep. Retention: ended tasks.
+CREATE INDEX tasks_queue ON tasks (submitted_at) WHERE state = 'QUEUED';
 CREATE INDEX tasks_leases ON tasks (lease_until) WHERE state = 'RUNNING';
 CREATE INDEX tasks_retention ON tasks (finished_at) WHERE state IN ('SUCCEEDED', 'FAILED', 'CANCELLED');
 CREATE INDEX tasks_owner ON tasks (owner, submitted_at DESC);

@@ -139,7 +139,7 @@ public class PgTaskStore implements TaskStore {
     @Override
     public Uni<List<Claim>> claim(String worker, int max, Duration lease) {
         return database.pool().preparedQuery("WITH due AS MATERIALIZED (SELECT id FROM tasks WHERE state = 'QUEUED' "
-                + "AND run_at <= now() ORDER BY run_at, submitted_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+                + "AND run_at <= now() ORDER BY submitted_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
                 + "UPDATE tasks t SET state = 'RUNNING', attempts = t.attempts + 1, worker = $1, "
                 + "lease_until = now() + $3 * interval '1 millisecond', heartbeat_at = now(), "
                 + "started_at = COALESCE(t.started_at, now()) FROM due WHERE t.id = due.id RETURNING " + COLUMNS

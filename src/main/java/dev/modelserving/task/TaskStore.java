@@ -29,7 +29,7 @@ public interface TaskStore {
     Uni<Counts> counts();
 
     /**
-     * Takes up to {@code max} QUEUED tasks that are due, oldest first, for {@code worker}: each becomes RUNNING with
+     * Takes up to {@code max} QUEUED tasks that are due, oldest submission first, for {@code worker}: each becomes RUNNING with
      * one more attempt and a lease of {@code lease}. Tasks another worker is claiming at the same moment are skipped.
      */
     Uni<List<Claim>> claim(String worker, int max, Duration lease);

@@ -221,24 +221,27 @@ class PostgresReplicasIT {
                 + "FROM tasks WHERE " + where);
     }
 
-    /** Replicas A and B of one worker each, busy with big orders submitted through B (which stays up). */
+    /**
+     * Replicas A and B of {@code workers} workers each, busy with big orders submitted through B (which stays up)
+     * by as many clients, returned once A holds {@code workers} running tasks.
+     */
     private record Busy(PackagedApp a, PackagedApp b, String token, Future<List<String>> submitted) {
     }
 
-    private Busy busyReplicas(int orders) throws Exception {
-        PackagedApp a = replica("A", 1);
-        PackagedApp b = replica("B", 1);
+    private Busy busyReplicas(int orders, int workers) throws Exception {
+        PackagedApp a = replica("A", workers);
+        PackagedApp b = replica("B", workers);
         String token = a.adminToken();
-        Future<List<String>> submitted = submitInBackground(b, token, orders);
-        awaitTrue(Duration.ofSeconds(60), "A holds a running task",
-                () -> count("state = 'RUNNING' AND worker = 'A'") > 0);
+        Future<List<String>> submitted = submitInBackground(b, token, orders, workers);
+        awaitTrue(Duration.ofSeconds(60), "A holds " + workers + " running task(s)",
+                () -> count("state = 'RUNNING' AND worker = 'A'") >= workers);
         return new Busy(a, b, token, submitted);
     }
 
     @Test
     void tasksOfAKilledReplicaAreFinishedByTheOtherExactlyOnce() throws Exception {
-        int orders = 8;
-        Busy busy = busyReplicas(orders);
+        int orders = 12;
+        Busy busy = busyReplicas(orders, 2);
         busy.a().kill();
         long killed = System.nanoTime();
         String held = sql("SELECT string_agg(id::text, ',') FROM tasks WHERE state = 'RUNNING' AND worker = 'A'");
@@ -257,23 +260,30 @@ class PostgresReplicasIT {
         }
         assertThat(count("attempts > 2")).isZero();
         assertEveryOrderCompletedOnce(orders);
+        assertThat(recoveredAt - killedAt).as("lease + sweep + the work itself (about a second)")
+                .isLessThan(LEASE.toSeconds() + 1 + 6);
         record(String.format("replicas: kill -9 of A holding %d task(s) of %d pictures: B had finished them %.1f s "
                 + "after the kill (lease %d s, sweep every 1 s)", held.split(",").length, BIG, recoveredAt - killedAt,
                 LEASE.toSeconds()));
     }
 
-    /** Submits {@code orders} big orders one after another on another thread; emits their task ids. */
-    private Future<List<String>> submitInBackground(PackagedApp via, String token, int orders) throws IOException {
+    /** Submits {@code orders} big orders from {@code clients} threads; emits their task ids. */
+    private Future<List<String>> submitInBackground(PackagedApp via, String token, int orders, int clients)
+            throws IOException {
         String body = orderBody(BIG);
-        ExecutorService client = Executors.newSingleThreadExecutor();
-        Future<List<String>> ids = client.submit(() -> {
+        ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
+        List<Future<String>> each = new ArrayList<>();
+        for (int i = 0; i < orders; i++) {
+            each.add(pool.submit(() -> submit(via, token, body)));
+        }
+        Future<List<String>> ids = pool.submit(() -> {
             List<String> tasks = new ArrayList<>();
-            for (int i = 0; i < orders; i++) {
-                tasks.add(submit(via, token, body));
+            for (Future<String> one : each) {
+                tasks.add(one.get());
             }
             return tasks;
         });
-        client.shutdown();
+        pool.shutdown();
         return ids;
     }
 
@@ -284,7 +294,7 @@ class PostgresReplicasIT {
     @Test
     void aStalledReplicaThatWakesUpChangesNothing() throws Exception {
         int orders = 6;
-        Busy busy = busyReplicas(orders);
+        Busy busy = busyReplicas(orders, 1);
         PackagedApp a = busy.a();
         String held = "";
         while (true) {
