@@ -10,23 +10,42 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
  * The embedded default: tasks live as long as the process. Every transition is one atomic map operation, and the
- * write that goes with it is applied inside it.
+ * write that goes with it is applied inside it. Queued and running tasks are also indexed, so that claims, counts
+ * and sweeps do not walk the ended tasks kept for their retention.
  */
 @ApplicationScoped
 @Typed(InMemoryTaskStore.class)
 public class InMemoryTaskStore implements TaskStore {
 
-    private static final Comparator<Entry> DUE_FIRST = Comparator.comparing(Entry::runAt)
-            .thenComparing(e -> e.task().submittedAt());
-
     private final ConcurrentHashMap<String, Entry> tasks = new ConcurrentHashMap<>();
+    /** QUEUED tasks, oldest submission first: a rescued task keeps its place once its backoff has passed. */
+    private final ConcurrentSkipListSet<QueueKey> queue = new ConcurrentSkipListSet<>();
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger queuedCount = new AtomicInteger();
+    private final AtomicInteger runningCount = new AtomicInteger();
     private final Clock clock;
+
+    private record QueueKey(Instant submittedAt, String id) implements Comparable<QueueKey> {
+
+        static QueueKey of(Task task) {
+            return new QueueKey(task.submittedAt(), task.id());
+        }
+
+        @Override
+        public int compareTo(QueueKey other) {
+            int bySubmission = submittedAt.compareTo(other.submittedAt);
+            return bySubmission != 0 ? bySubmission : id.compareTo(other.id);
+        }
+    }
 
     /** A task with what only the store needs: its input, when it may run, and until when it is leased. */
     private record Entry(Task task, byte[] input, Instant runAt, Instant leaseUntil) {
@@ -53,7 +72,9 @@ public class InMemoryTaskStore implements TaskStore {
                     throw new IllegalStateException("task " + id + " exists already");
                 }
                 apply(alongside, now());
-                return new Entry(task, input, task.submittedAt(), null);
+                Entry created = new Entry(task, input, task.submittedAt(), null);
+                index(null, created);
+                return created;
             });
             return null;
         });
@@ -75,15 +96,7 @@ public class InMemoryTaskStore implements TaskStore {
 
     @Override
     public Uni<Counts> counts() {
-        return Uni.createFrom().item(() -> {
-            int queued = 0;
-            int running = 0;
-            for (Entry e : tasks.values()) {
-                queued += e.task().state() == TaskState.QUEUED ? 1 : 0;
-                running += e.task().state() == TaskState.RUNNING ? 1 : 0;
-            }
-            return new Counts(queued, running);
-        });
+        return Uni.createFrom().item(() -> new Counts(queuedCount.get(), runningCount.get()));
     }
 
     @Override
@@ -91,14 +104,12 @@ public class InMemoryTaskStore implements TaskStore {
         return Uni.createFrom().item(() -> {
             Instant now = now();
             List<Claim> claimed = new ArrayList<>();
-            List<Entry> due = tasks.values().stream()
-                    .filter(e -> e.task().state() == TaskState.QUEUED && !e.runAt().isAfter(now))
-                    .sorted(DUE_FIRST).toList();
-            for (Entry candidate : due) {
+            for (QueueKey candidate : queue) {
                 if (claimed.size() == max) {
                     break;
                 }
-                Entry taken = change(candidate.task().id(), e -> e.task().state() == TaskState.QUEUED
+                Entry taken = change(candidate.id(), e -> e.task().state() == TaskState.QUEUED
+                        && !e.runAt().isAfter(now)
                         ? new Entry(e.task().claimed(worker, now), e.input(), e.runAt(), now.plus(lease)) : null);
                 if (taken != null) {
                     claimed.add(new Claim(taken.task(), taken.input()));
@@ -150,6 +161,7 @@ public class InMemoryTaskStore implements TaskStore {
                     case RUNNING -> e.with(e.task().withCancelRequested());
                     default -> e;
                 };
+                index(e, next);
                 after.set(next.task());
                 return next;
             });
@@ -162,9 +174,8 @@ public class InMemoryTaskStore implements TaskStore {
         return Uni.createFrom().item(() -> {
             Instant now = now();
             List<Task> moved = new ArrayList<>();
-            for (Entry expired : tasks.values().stream().filter(e -> e.task().state() == TaskState.RUNNING
-                    && e.leaseUntil() != null && e.leaseUntil().isBefore(now)).toList()) {
-                Entry next = change(expired.task().id(), e -> {
+            for (String id : List.copyOf(running)) {
+                Entry next = change(id, e -> {
                     if (e.task().state() != TaskState.RUNNING || !e.leaseUntil().isBefore(now)) {
                         return null;
                     }
@@ -190,11 +201,10 @@ public class InMemoryTaskStore implements TaskStore {
     public Uni<Integer> release(String worker) {
         return Uni.createFrom().item(() -> {
             int released = 0;
-            for (Entry held : tasks.values().stream().filter(e -> e.task().state() == TaskState.RUNNING
-                    && worker.equals(e.task().worker())).toList()) {
-                Lease lease = new Lease(held.task().id(), worker, held.task().attempts());
-                if (change(lease.taskId(), e -> e.task().heldBy(lease) ? new Entry(e.task().requeued(
-                        e.task().error(), false), e.input(), now(), null) : null) != null) {
+            for (String id : List.copyOf(running)) {
+                if (change(id, e -> worker.equals(e.task().worker()) && e.task().state() == TaskState.RUNNING
+                        ? new Entry(e.task().requeued(e.task().error(), false), e.input(), now(), null)
+                        : null) != null) {
                     released++;
                 }
             }
@@ -221,10 +231,34 @@ public class InMemoryTaskStore implements TaskStore {
             if (next == null) {
                 return entry;
             }
+            index(entry, next);
             changed.set(next);
             return next;
         });
         return changed.get();
+    }
+
+    /** Keeps the queue and running indexes in step with a task's change; called while the task is held. */
+    private void index(Entry before, Entry after) {
+        TaskState was = before == null ? null : before.task().state();
+        TaskState now = after.task().state();
+        if (was == now) {
+            return;
+        }
+        if (was == TaskState.QUEUED) {
+            queue.remove(QueueKey.of(before.task()));
+            queuedCount.decrementAndGet();
+        } else if (was == TaskState.RUNNING) {
+            running.remove(before.task().id());
+            runningCount.decrementAndGet();
+        }
+        if (now == TaskState.QUEUED) {
+            queue.add(QueueKey.of(after.task()));
+            queuedCount.incrementAndGet();
+        } else if (now == TaskState.RUNNING) {
+            running.add(after.task().id());
+            runningCount.incrementAndGet();
+        }
     }
 
     private static void apply(TaskWrite write, Instant at) {
