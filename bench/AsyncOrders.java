@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Background throughput as a client with kept-alive connections sees it: submits N orders (a prepared JSON body)
  * with Prefer: respond-async, at most C in flight, then long-polls every task until it ends. Prints
- * "seconds accepted succeeded peak_queue". Run by bench/run.sh:
+ * "seconds accepted succeeded peak_queue". The queue depth is read from /q/metrics every 100 ms (a scrape costs the
+ * service a few milliseconds of CPU; every 20 ms it took a noticeable share of the two cores). Run by bench/run.sh:
  *   java bench/AsyncOrders.java BASE_URL TOKEN BODY_FILE N C
  */
 public class AsyncOrders {
@@ -44,7 +45,7 @@ public class AsyncOrders {
                     if (m.find()) {
                         peak.accumulateAndGet((int) Double.parseDouble(m.group(1)), Math::max);
                     }
-                    Thread.sleep(20);
+                    Thread.sleep(100);
                 } catch (InterruptedException e) {
                     return;
                 } catch (Exception e) {

@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
 
@@ -22,6 +24,9 @@ public final class Classifier implements AutoCloseable {
     private final String outputName;
     private final int features;
     private final int classes;
+    /** Rows a thread's reused input buffer holds (an order job's run is 16). */
+    static final int CACHED_ROWS = 16;
+    private final ThreadLocal<FloatBuffer> inputs = new ThreadLocal<>();
 
     private Classifier(OrtEnvironment env, OrtSession session, String inputName, String outputName, int features,
             int classes) {
@@ -75,12 +80,37 @@ public final class Classifier implements AutoCloseable {
         if (rows.length != batch * features) {
             throw new IllegalArgumentException("expected " + batch * features + " values, got " + rows.length);
         }
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(rows), new long[] {batch, features});
+        FloatBuffer input = inputBuffer(rows.length);
+        input.put(rows).flip();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {batch, features});
                 OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
             throw new IllegalStateException("inference failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A direct buffer for model inputs: ONNX Runtime reads one in place, where a heap array would be copied into a
+     * new direct buffer on every run (an allocation with a cleaner). Each thread keeps one for up to
+     * {@link #CACHED_ROWS} rows (3 KB a row for the bundled model, and the request worker pool may have many
+     * threads); a larger batch gets a buffer of its own.
+     */
+    private FloatBuffer inputBuffer(int values) {
+        int cached = CACHED_ROWS * features;
+        if (values > cached) {
+            return direct(values);
+        }
+        FloatBuffer buffer = inputs.get();
+        if (buffer == null) {
+            buffer = direct(cached);
+            inputs.set(buffer);
+        }
+        return buffer.clear();
+    }
+
+    private static FloatBuffer direct(int values) {
+        return ByteBuffer.allocateDirect(values * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     public String inputName() {

@@ -7,6 +7,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Classifies pictures and pixel rows with the served model and writes one prediction-log line per classified item.
@@ -45,10 +47,30 @@ public class PredictionService {
         return classify(model, pixels, started, context);
     }
 
-    /** Classifies one row of model inputs (784 values in 0..1 for the bundled model). */
-    public Prediction classifyPixelsNow(float[] pixels, PredictionContext context) {
+    /**
+     * Classifies rows of model inputs in one model run (far cheaper per row than one run each for a small model,
+     * where the run's fixed cost dominates); one prediction, and one log line, per row.
+     */
+    public List<Prediction> classifyRowsNow(List<float[]> rows, PredictionContext context) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
         long started = System.nanoTime();
-        return classify(served.require(), pixels, started, context);
+        ServedModel.Loaded model = served.require();
+        int features = model.classifier().features();
+        float[] batch = new float[rows.size() * features];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, batch, i * features, features);
+        }
+        float[][] probabilities = model.classifier().run(batch, rows.size());
+        long perRowMicros = (System.nanoTime() - started) / 1_000 / rows.size();
+        List<Prediction> predictions = new ArrayList<>(rows.size());
+        for (float[] row : probabilities) {
+            Prediction prediction = Prediction.from(row, model.labels(), modelRef(model), TOP_K);
+            record(model, prediction.label(), prediction.confidence(), perRowMicros, context);
+            predictions.add(prediction);
+        }
+        return predictions;
     }
 
     /**

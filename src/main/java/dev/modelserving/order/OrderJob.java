@@ -10,8 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** The background work of an asynchronous order: classify each item; the order is completed with the task's end. */
+/**
+ * The background work of an asynchronous order: classify the items, a few per model run; the order is completed with
+ * the task's end. Cancellation is checked and progress reported between runs.
+ */
 final class OrderJob implements TaskJob {
+
+    /** Rows per model run: most of the per-run cost saved, while a cancel still stops the job within a millisecond. */
+    static final int ROWS_PER_RUN = 16;
 
     private final OrderInput input;
     private final PredictionService predictions;
@@ -28,10 +34,13 @@ final class OrderJob implements TaskJob {
         PredictionContext context = input.context();
         List<float[]> rows = input.rows();
         List<Product> products = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
+        for (int from = 0; from < rows.size(); from += ROWS_PER_RUN) {
             control.stopIfCancelled();
-            products.add(product(predictions.classifyPixelsNow(rows.get(i), context), input.price()));
-            control.progressed(i + 1);
+            List<float[]> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_RUN));
+            for (Prediction prediction : predictions.classifyRowsNow(chunk, context)) {
+                products.add(product(prediction, input.price()));
+            }
+            control.progressed(products.size());
         }
         return orders.completion(input.orderId(), products);
     }

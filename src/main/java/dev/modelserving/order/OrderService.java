@@ -90,10 +90,9 @@ public class OrderService {
     private Uni<Placed> placeNow(String owner, List<float[]> rows, PredictionContext context, String key) {
         String id = UUID.randomUUID().toString();
         return blocking.run(() -> {
-            PredictionContext forOrder = context.forOrder(id);
             List<Product> products = new ArrayList<>(rows.size());
-            for (float[] row : rows) {
-                products.add(OrderJob.product(predictions.classifyPixelsNow(row, forOrder), config.pricePerItem()));
+            for (var prediction : predictions.classifyRowsNow(rows, context.forOrder(id))) {
+                products.add(OrderJob.product(prediction, config.pricePerItem()));
             }
             Instant now = Instant.now(clock);
             return Order.processing(id, owner, rows.size(), config.currency(), null, key, now)

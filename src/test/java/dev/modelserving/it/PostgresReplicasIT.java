@@ -43,6 +43,8 @@ class PostgresReplicasIT {
     private static final Path FIGURES = Path.of("target", "replicas-figures.txt");
     /** Pictures per order in the slow orders: enough that a worker holds each task for a while. */
     private static final int BIG = 3000;
+    /** Pictures of the order cancelled while it runs: long enough that the cancel finds work left to stop. */
+    private static final int HUGE = 20_000;
 
     private static PostgresServer postgres;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -89,7 +91,7 @@ class PostgresReplicasIT {
         properties.put("app.tasks.sweep-interval", "1s");
         properties.put("app.tasks.poll-interval", "200ms");
         properties.put("app.tasks.retry-backoff", "100ms");
-        properties.put("app.orders.max-items", String.valueOf(BIG));
+        properties.put("app.orders.max-items", String.valueOf(HUGE));
         properties.put("app.prediction-log.path", "predictions-" + name + ".jsonl");
         properties.put("quarkus.http.limits.max-body-size", "16M");
         properties.putAll(extra);
@@ -221,32 +223,61 @@ class PostgresReplicasIT {
                 + "FROM tasks WHERE " + where);
     }
 
-    /**
-     * Replicas A and B of {@code workers} workers each, busy with big orders submitted through B (which stays up)
-     * by as many clients, returned once A holds {@code workers} running tasks.
-     */
-    private record Busy(PackagedApp a, PackagedApp b, String token, Future<List<String>> submitted) {
+    /** Worker replicas A and B, and S, a replica that only accepts requests (no workers). */
+    private record Replicas(PackagedApp a, PackagedApp b, PackagedApp s, String token) {
     }
 
-    private Busy busyReplicas(int orders, int workers) throws Exception {
+    /**
+     * A, B (of {@code workers} workers each) and S, with {@code orders} big orders queued through S while A and B
+     * were frozen, so that both have a backlog to claim from when they resume. Returned once A holds
+     * {@code workers} running tasks and is frozen again — what A holds is then fixed, whatever the timing.
+     */
+    private Replicas aFrozenHoldingTasks(int orders, int workers) throws Exception {
         PackagedApp a = replica("A", workers);
         PackagedApp b = replica("B", workers);
-        String token = a.adminToken();
-        Future<List<String>> submitted = submitInBackground(b, token, orders, workers);
-        awaitTrue(Duration.ofSeconds(60), "A holds " + workers + " running task(s)",
-                () -> count("state = 'RUNNING' AND worker = 'A'") >= workers);
-        return new Busy(a, b, token, submitted);
+        PackagedApp s = replica("S", 0);
+        String token = s.adminToken();
+        a.signal("STOP");
+        b.signal("STOP");
+        assertThat(submitInBackground(s, token, orders, 2).get()).hasSize(orders);
+        a.signal("CONT");
+        b.signal("CONT");
+        freezeWhileHolding(a, "A", workers, task -> true);
+        return new Replicas(a, b, s, token);
+    }
+
+    /**
+     * Freezes {@code app} (SIGSTOP) at a moment it holds at least {@code min} running tasks that {@code acceptable}
+     * accepts; returns their ids. Between a look at the table and the signal a task may end: then it resumes the
+     * replica and tries again.
+     */
+    private List<String> freezeWhileHolding(PackagedApp app, String worker, int min,
+            java.util.function.Predicate<String> acceptable) throws Exception {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            awaitTrue(Duration.ofSeconds(60), worker + " holds " + min + " running task(s)",
+                    () -> count("state = 'RUNNING' AND worker = '" + worker + "'") >= min);
+            app.signal("STOP");
+            String ids = sql("SELECT coalesce(string_agg(id::text, ','), '') FROM tasks WHERE state = 'RUNNING' "
+                    + "AND worker = '" + worker + "'");
+            List<String> held = ids.isBlank() ? List.of() : List.of(ids.split(","));
+            if (held.size() >= min && held.stream().allMatch(acceptable)) {
+                System.out.printf("%s frozen holding %s at attempt %d%n", worker, held, attempt + 1);
+                return held;
+            }
+            app.signal("CONT");
+        }
+        throw new AssertionError(worker + " was never caught holding " + min + " suitable task(s)");
     }
 
     @Test
     void tasksOfAKilledReplicaAreFinishedByTheOtherExactlyOnce() throws Exception {
         int orders = 12;
-        Busy busy = busyReplicas(orders, 2);
-        busy.a().kill();
+        Replicas replicas = aFrozenHoldingTasks(orders, 2);
+        String held = String.join(",", sql("SELECT string_agg(id::text, ',') FROM tasks WHERE state = 'RUNNING' "
+                + "AND worker = 'A'"));
+        replicas.a().kill();
         long killed = System.nanoTime();
-        String held = sql("SELECT string_agg(id::text, ',') FROM tasks WHERE state = 'RUNNING' AND worker = 'A'");
-        assertThat(held).isNotBlank();
-        assertThat(busy.submitted().get()).hasSize(orders);
+        assertThat(held.split(",")).hasSize(2);
 
         awaitTrue(LEASE.multipliedBy(10).plusSeconds(60), "every task ended through B",
                 () -> count("state IN ('QUEUED', 'RUNNING')") == 0);
@@ -267,10 +298,15 @@ class PostgresReplicasIT {
                 LEASE.toSeconds()));
     }
 
-    /** Submits {@code orders} big orders from {@code clients} threads; emits their task ids. */
     private Future<List<String>> submitInBackground(PackagedApp via, String token, int orders, int clients)
             throws IOException {
-        String body = orderBody(BIG);
+        return submitInBackground(via, token, orders, clients, BIG);
+    }
+
+    /** Submits {@code orders} orders of {@code pictures} from {@code clients} threads; emits their task ids. */
+    private Future<List<String>> submitInBackground(PackagedApp via, String token, int orders, int clients,
+            int pictures) throws IOException {
+        String body = orderBody(pictures);
         ExecutorService pool = Executors.newFixedThreadPool(clients + 1);
         List<Future<String>> each = new ArrayList<>();
         for (int i = 0; i < orders; i++) {
@@ -294,21 +330,9 @@ class PostgresReplicasIT {
     @Test
     void aStalledReplicaThatWakesUpChangesNothing() throws Exception {
         int orders = 6;
-        Busy busy = busyReplicas(orders, 1);
-        PackagedApp a = busy.a();
-        String held = "";
-        while (true) {
-            a.signal("STOP");
-            held = sql("SELECT coalesce(min(id::text), '') FROM tasks WHERE state = 'RUNNING' AND worker = 'A'");
-            if (!held.isBlank()) {
-                break;
-            }
-            a.signal("CONT"); // it finished that task just before the stop; try the next one
-            awaitTrue(Duration.ofSeconds(60), "A holds a running task",
-                    () -> count("state = 'RUNNING' AND worker = 'A'") > 0);
-        }
-        String stalled = held;
-        assertThat(busy.submitted().get()).hasSize(orders);
+        Replicas replicas = aFrozenHoldingTasks(orders, 1);
+        PackagedApp a = replicas.a();
+        String stalled = sql("SELECT id FROM tasks WHERE state = 'RUNNING' AND worker = 'A'");
 
         awaitTrue(LEASE.multipliedBy(10).plusSeconds(60), "B re-ran A's task",
                 () -> "SUCCEEDED".equals(sql("SELECT state FROM tasks WHERE id = '" + stalled + "'")));
@@ -341,40 +365,23 @@ class PostgresReplicasIT {
         PackagedApp a = replica("A", 1);
         PackagedApp b = replica("B", 0);
         String token = a.adminToken();
-        String task = submit(a, token, orderBody(BIG));
-        awaitTrue(Duration.ofSeconds(30), "A runs it", () -> count("state = 'RUNNING' AND worker = 'A'") == 1);
+        // A's task is frozen before half of it is done, so that the cancel has work left to stop.
+        a.signal("STOP");
+        assertThat(submitInBackground(b, token, 3, 1, HUGE).get()).hasSize(3);
+        a.signal("CONT");
+        String task = freezeWhileHolding(a, "A", 1, id -> Integer.parseInt(sql("SELECT progress_completed FROM tasks "
+                + "WHERE id = '" + id + "'")) < HUGE / 2).get(0);
 
         HttpResponse<String> cancel = send(b, token, HttpRequest.newBuilder(b.uri("/tasks/" + task)).DELETE());
         assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+        a.signal("CONT");
         JsonNode ended = get(b, token, "/tasks/" + task + "?wait=20");
         assertThat(ended.path("state").asText()).isEqualTo("CANCELLED");
         assertThat(ended.path("reason").asText()).isEqualTo("cancelled");
-        assertThat(ended.path("progress").path("completed").asInt()).isLessThan(BIG);
+        assertThat(ended.path("progress").path("completed").asInt()).isLessThan(HUGE);
         JsonNode order = get(b, token, ended.path("result").path("location").asText());
         assertThat(order.path("status").asText()).isEqualTo("CANCELLED");
         assertThat(order.path("products")).isEmpty();
         assertThat(sql("SELECT worker FROM tasks WHERE id = '" + task + "'")).as("A wrote the end").isEqualTo("A");
-    }
-
-    @Test
-    void aReplicaShuttingDownHandsItsRunningTaskBackToTheQueue() throws Exception {
-        PackagedApp a = replica("A", 1, Map.of("quarkus.shutdown.timeout", "100ms", "quarkus.shutdown.delay", "0s"));
-        PackagedApp b = replica("B", 0);
-        String token = a.adminToken();
-        String task = submit(b, token, orderBody(BIG));
-        awaitTrue(Duration.ofSeconds(30), "A runs it", () -> count("state = 'RUNNING' AND worker = 'A'") == 1);
-
-        // 143: the JVM's status after SIGTERM, once its shutdown (logged below) has run.
-        assertThat(a.terminate(Duration.ofSeconds(30))).isIn(0, 143);
-        assertThat(a.output()).contains("released to the queue");
-        assertThat(sql("SELECT state || ' ' || attempts FROM tasks WHERE id = '" + task + "'"))
-                .as("back in the queue, the attempt not counted").isEqualTo("QUEUED 0");
-
-        PackagedApp c = replica("C", 1);
-        JsonNode done = get(c, token, "/tasks/" + task + "?wait=30");
-        assertThat(done.path("state").asText()).isEqualTo("SUCCEEDED");
-        assertThat(done.path("attempts").asInt()).isEqualTo(1);
-        assertThat(sql("SELECT worker FROM tasks WHERE id = '" + task + "'")).isEqualTo("C");
-        assertEveryOrderCompletedOnce(1);
     }
 }

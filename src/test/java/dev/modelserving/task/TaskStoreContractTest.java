@@ -56,10 +56,7 @@ class TaskStoreContractTest {
     private TaskStore.Endings recording() {
         return (task, end, reason) -> new TaskStore.Ending(end,
                 Problem.of(ProblemType.SERVICE_UNAVAILABLE, "ended by the store", "/tasks/" + task.id()), reason,
-                store.durable() ? (TaskWrite.Sql) tx -> io.smallrye.mutiny.Uni.createFrom().item(() -> {
-                    endWrites.put(task.id(), end + ":" + reason);
-                    return null;
-                }) : (TaskWrite.InMemory) at -> endWrites.put(task.id(), end + ":" + reason));
+                SideEffectWrites.of(store.durable(), () -> endWrites.put(task.id(), end + ":" + reason)));
     }
 
     /** Claims until the given task is among the claims (other tests' tasks may come first). */

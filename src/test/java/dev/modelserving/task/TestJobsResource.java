@@ -100,14 +100,7 @@ public class TestJobsResource {
         /** Records the end where a test can read it, written the way the configured store writes. */
         @Override
         public TaskWrite ended(Task task, TaskState end, String reason) {
-            Runnable record = () -> ENDS.put(task.id(), end + ":" + reason);
-            if (stores.postgres()) {
-                return (TaskWrite.Sql) tx -> Uni.createFrom().item(() -> {
-                    record.run();
-                    return null;
-                });
-            }
-            return (TaskWrite.InMemory) at -> record.run();
+            return SideEffectWrites.of(stores.postgres(), () -> ENDS.put(task.id(), end + ":" + reason));
         }
     }
 

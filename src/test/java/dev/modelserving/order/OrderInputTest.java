@@ -1,0 +1,52 @@
+package dev.modelserving.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The stored form of an order's task input: what goes in comes out, on any replica. */
+class OrderInputTest {
+
+    private static float[] row(float start) {
+        float[] row = new float[784];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = start + i / 1000f;
+        }
+        return row;
+    }
+
+    @Test
+    void roundTripsEveryFieldAndEveryValue() {
+        OrderInput input = new OrderInput("order-1", 100, "request-é", "alice", List.of(row(0), row(0.5f), row(1)));
+        OrderInput back = OrderInput.decode(input.encode());
+        assertThat(back.orderId()).isEqualTo("order-1");
+        assertThat(back.price()).isEqualTo(100);
+        assertThat(back.requestId()).isEqualTo("request-é");
+        assertThat(back.user()).isEqualTo("alice");
+        assertThat(back.rows()).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(Arrays.equals(back.rows().get(i), input.rows().get(i))).as("row " + i).isTrue();
+        }
+    }
+
+    @Test
+    void keepsAbsentRequestIdAndUserAbsent() {
+        OrderInput back = OrderInput.decode(new OrderInput("o", 1, null, null, List.of(row(0))).encode());
+        assertThat(back.requestId()).isNull();
+        assertThat(back.user()).isNull();
+        assertThat(back.context().orderId()).isEqualTo("o");
+    }
+
+    @Test
+    void refusesAnUnknownVersionAndTruncatedBytes() {
+        byte[] bytes = new OrderInput("o", 1, null, null, List.of(row(0))).encode();
+        byte[] future = bytes.clone();
+        future[0] = 9;
+        assertThatThrownBy(() -> OrderInput.decode(future)).hasMessageContaining("version 9");
+        assertThatThrownBy(() -> OrderInput.decode(Arrays.copyOf(bytes, bytes.length - 5)))
+                .hasMessageContaining("truncated");
+    }
+}
