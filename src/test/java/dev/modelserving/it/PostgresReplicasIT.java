@@ -384,4 +384,26 @@ class PostgresReplicasIT {
         assertThat(order.path("products")).isEmpty();
         assertThat(sql("SELECT worker FROM tasks WHERE id = '" + task + "'")).as("A wrote the end").isEqualTo("A");
     }
+
+    @Test
+    void retentionEvictsEndedTasksButNeverARunningOne() throws Exception {
+        Map<String, String> shortRetention = Map.of("app.tasks.retention", "1s", "app.tasks.janitor-interval", "1s");
+        PackagedApp a = replica("A", 1, shortRetention);
+        PackagedApp b = replica("B", 0, shortRetention);
+        String token = a.adminToken();
+        String small = submit(b, token, orderBody(1));
+        awaitTrue(Duration.ofSeconds(20), "the small task ended", () -> count("state = 'SUCCEEDED'") == 1);
+        String running = submit(b, token, orderBody(HUGE));
+        freezeWhileHolding(a, "A", 1, id -> id.equals(running));
+
+        // A holds the task, frozen, while B's janitor runs twice with a retention of one second.
+        awaitTrue(Duration.ofSeconds(10), "the ended task was evicted", () -> count("id = '" + small + "'") == 0);
+        Thread.sleep(1_500);
+        assertThat(count("id = '" + running + "'")).as("the unfinished task is kept").isEqualTo(1);
+        assertThat(sql("SELECT count(*) FROM task_inputs WHERE task_id = '" + running + "'")).isEqualTo("1");
+        assertThat(sql("SELECT count(*) FROM task_inputs WHERE task_id = '" + small + "'"))
+                .as("inputs go with their task").isEqualTo("0");
+        a.signal("CONT");
+        awaitTrue(Duration.ofSeconds(30), "the big task ended", () -> count("state IN ('QUEUED', 'RUNNING')") == 0);
+    }
 }
