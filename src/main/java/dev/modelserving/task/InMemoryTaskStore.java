@@ -135,14 +135,15 @@ public class InMemoryTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<Optional<Task>> finish(Lease lease, Ending ending) {
+    public Uni<Optional<Task>> finish(Lease lease, Ending ending, Ending ifCancelRequested) {
         return Uni.createFrom().item(() -> Optional.ofNullable(change(lease.taskId(), e -> {
             if (!e.task().heldBy(lease)) {
                 return null;
             }
             Instant now = now();
-            apply(ending.write(), now);
-            return e.with(e.task().finished(ending.state(), ending.error(), ending.reason(), now));
+            Ending applied = e.task().cancelRequested() ? ifCancelRequested : ending;
+            apply(applied.write(), now);
+            return e.with(e.task().finished(applied.state(), applied.error(), applied.reason(), now));
         })).map(Entry::task));
     }
 

@@ -170,8 +170,15 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<Optional<Task>> finish(Lease lease, Ending ending) {
-        return database.pool().withTransaction(tx -> tx.preparedQuery("UPDATE tasks t SET state = $4, "
+    public Uni<Optional<Task>> finish(Lease lease, Ending ending, Ending ifCancelRequested) {
+        return database.pool().withTransaction(tx -> tx.preparedQuery("SELECT t.cancel_requested FROM tasks t "
+                + "WHERE " + HELD + " FOR UPDATE").execute(held(lease))
+                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().item(Optional.<Task>empty())
+                        : end(tx, lease, rows.iterator().next().getBoolean(0) ? ifCancelRequested : ending)));
+    }
+
+    private Uni<Optional<Task>> end(SqlConnection tx, Lease lease, Ending ending) {
+        return tx.preparedQuery("UPDATE tasks t SET state = $4, "
                 + "finished_at = now(), error = $5::text::jsonb, reason = $6, lease_until = NULL, "
                 + "progress_completed = CASE WHEN $4 = 'SUCCEEDED' THEN t.progress_total ELSE t.progress_completed "
                 + "END WHERE " + HELD + " RETURNING " + COLUMNS)
@@ -179,7 +186,7 @@ public class PgTaskStore implements TaskStore {
                         .addString(ending.reason()))
                 .map(this::first)
                 .flatMap(ended -> ended.isEmpty() ? Uni.createFrom().item(ended)
-                        : apply(tx, ending.write()).replaceWith(ended)));
+                        : apply(tx, ending.write()).replaceWith(ended));
     }
 
     @Override

@@ -279,8 +279,9 @@ public class TaskService {
             }
             return handler(run.task).job(run.task, input).run(control);
         })
-                .flatMap(product -> store.finish(run.lease, new Ending(TaskState.SUCCEEDED, null, null, product)))
-                .invoke(ended -> ended.ifPresentOrElse(t -> finished.get(TaskState.SUCCEEDED).increment(),
+                .flatMap(product -> store.finish(run.lease, new Ending(TaskState.SUCCEEDED, null, null, product),
+                        ending(run.task, TaskState.CANCELLED, REASON_CANCELLED, null)))
+                .invoke(ended -> ended.ifPresentOrElse(t -> finished.get(t.state()).increment(),
                         () -> LOG.warnf("Task %s was taken from worker '%s' (attempt %d) before it finished; its "
                                 + "result was discarded", run.task.id(), workerId, run.lease.attempt())))
                 .replaceWithVoid()
@@ -327,7 +328,7 @@ public class TaskService {
 
     private Uni<Void> end(Running run, TaskState state, String reason, Throwable failure) {
         return store.finish(run.lease, ending(run.task, state, reason, failure))
-                .invoke(ended -> ended.ifPresent(t -> finished.get(state).increment()))
+                .invoke(ended -> ended.ifPresent(t -> finished.get(t.state()).increment()))
                 .replaceWithVoid();
     }
 

@@ -43,8 +43,17 @@ public interface TaskStore {
     /** Records progress while the lease holds. */
     Uni<Void> progress(Lease lease, int completed);
 
-    /** Ends a running task while the lease holds, with the ending's write, all or nothing; empty when not held. */
-    Uni<Optional<Task>> finish(Lease lease, Ending ending);
+    /**
+     * Ends a running task while the lease holds, with the ending's write, all or nothing; empty when not held. When
+     * a cancel was requested meanwhile, {@code ifCancelRequested} applies instead: a cancel that was accepted (202)
+     * wins over a job that reached its end at the same moment.
+     */
+    Uni<Optional<Task>> finish(Lease lease, Ending ending, Ending ifCancelRequested);
+
+    /** {@link #finish(Lease, Ending, Ending)} of an end that a cancel request does not change. */
+    default Uni<Optional<Task>> finish(Lease lease, Ending ending) {
+        return finish(lease, ending, ending);
+    }
 
     /**
      * A QUEUED task is CANCELLED at once, with the write {@code endings} gives for it; a RUNNING one is flagged for

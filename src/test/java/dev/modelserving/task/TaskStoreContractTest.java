@@ -134,6 +134,21 @@ class TaskStoreContractTest {
     }
 
     @Test
+    void aCancelAcceptedWhileTheJobEndedWinsOverItsSuccess() {
+        Task task = enqueue(3);
+        TaskStore.Claim claim = claimThis(task, "w1", LONG);
+        store.requestCancel(task.id(), recording()).await().indefinitely();
+        TaskStore.Ending success = new TaskStore.Ending(TaskState.SUCCEEDED, null, null,
+                SideEffectWrites.of(store.durable(), () -> endWrites.put(task.id(), "product written")));
+        TaskStore.Ending cancelled = recording().of(claim.task(), TaskState.CANCELLED, "cancelled");
+
+        Task ended = store.finish(claim.lease(), success, cancelled).await().indefinitely().orElseThrow();
+        assertThat(ended.state()).isEqualTo(TaskState.CANCELLED);
+        assertThat(ended.reason()).isEqualTo("cancelled");
+        assertThat(endWrites).containsEntry(task.id(), "CANCELLED:cancelled");
+    }
+
+    @Test
     void anExpiredLeaseIsRescuedAndTheOldHolderIsFencedOut() throws Exception {
         Task task = enqueue(3);
         TaskStore.Claim first = claimThis(task, "dead", EXPIRED);
