@@ -28,7 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+. bench/lib.sh
 
 # --- tools and inputs -------------------------------------------------------------------------------------------
 missing=()
@@ -81,10 +81,6 @@ wait_ready() {
 }
 stop_app() { kill -TERM "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; }
 rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$APP_PID/status"; }
-
-stats() { # numbers on stdin -> "median min max"
-    sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%s %s %s\n", m, a[1], a[NR]}'
-}
 
 # --- 1. launch to ready ------------------------------------------------------------------------------------------
 launch_series() { # $1 = label, $2 = app dir, rest = JVM options; prints "label median min max rss"
@@ -141,9 +137,6 @@ TOKEN=$(curl -sf -X POST "$BASE/auth/token" -H 'Content-Type: application/json' 
     -d '{"username":"bench","password":"bench-password"}' | jq -r .access_token)
 export TOKEN
 
-to_ms() { # wrk latency (850.00us, 1.23ms, 1.02s) -> ms
-    awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'
-}
 wrk_once() { # $1 = output file, rest = wrk arguments after the common ones
     local out=$1; shift
     wrk -t2 -c50 -d"$DURATION" --latency "$@" >"$out" 2>&1
@@ -273,22 +266,11 @@ EFFICIENCY=$(awk -v a="$ASYNC_IPS" -v b="$((IN_IPS * WORKERS))" 'BEGIN{printf "%
     echo "| background images/s >= 80% of in-process x workers | $EFFICIENCY% | $(verdict "$EFFICIENCY >= 80") |"
 } >"$WORK/targets.md"
 cat "$WORK/targets.md" >>"$RESULT"
-python3 - "$RESULT" "$WORK/targets.md" "$jdk_major" <<'PY'
-import re, sys
+python3 - "$RESULT" "$WORK/targets.md" <<'PY' | benchmarks_block "jdk$jdk_major"
+import sys
 result, targets = open(sys.argv[1]).read(), open(sys.argv[2]).read()
 summary = result.split("## Raw wrk output")[0].replace("# Benchmark", "## Latest run:", 1).replace("\n## ", "\n### ").replace("### Latest run:", "## Latest run:", 1)
-jdk = sys.argv[3]
-start, end = "<!-- results:jdk%s:start -->" % jdk, "<!-- results:jdk%s:end -->" % jdk
-block = start + "\n" + summary + "\n" + targets.replace("## Targets", "### Targets") + "\nFull output: `" + sys.argv[1] + "`.\n" + end
-try:
-    doc = open("BENCHMARKS.md").read()
-except FileNotFoundError:
-    doc = "# Benchmarks\n"
-if start in doc:
-    doc = re.sub(re.escape(start) + ".*" + re.escape(end), lambda m: block, doc, flags=re.S)
-else:
-    doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-open("BENCHMARKS.md", "w").write(doc)
+print(summary + "\n" + targets.replace("## Targets", "### Targets") + "\nFull output: `" + sys.argv[1] + "`.")
 PY
 log "updated BENCHMARKS.md"
 sed -n '1,/## Raw wrk output/p' "$RESULT"

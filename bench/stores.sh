@@ -19,7 +19,7 @@ REPEATS=${BENCH_REPEATS:-3}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 BASE=http://127.0.0.1:$PORT
 PIDS=()
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+. bench/lib.sh
 
 missing=()
 for tool in wrk jq curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
@@ -70,8 +70,6 @@ start_app() { # $1 = store, rest = JVM options
     done
 }
 stop_app() { kill -TERM "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; }
-median() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%s %s %s", m, a[1], a[NR]}'; }
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'; }
 
 measure() { # $1 = store, $2 = name, $3 = path, rest = wrk script arguments
     local store=$1 name=$2 path=$3; shift 3
@@ -84,7 +82,7 @@ measure() { # $1 = store, $2 = name, $3 = path, rest = wrk script arguments
         p99+=("$(awk '$1=="99%"{print $2}' "$out" | to_ms)")
         bad=$((bad + $(awk '/Non-2xx/{print $5}' "$out" | grep -E '^[0-9]+$' || echo 0)))
     done
-    echo "$store $name $(printf '%s\n' "${rps[@]}" | median) $(printf '%s\n' "${p99[@]}" | median | cut -d' ' -f1) $bad" \
+    echo "$store $name $(printf '%s\n' "${rps[@]}" | stats) $(printf '%s\n' "${p99[@]}" | stats | cut -d' ' -f1) $bad" \
         | tee -a "$WORK/stores.txt" >&2
 }
 
@@ -122,16 +120,6 @@ OUT=bench/results/$DATE-stores-jdk$jdk.md
     cat "$WORK/stores.txt"
     echo '```'
 } >"$OUT"
-python3 - "$OUT" <<'PY'
-import re, sys
-result = open(sys.argv[1]).read().split("\n```")[0].replace("# Stores:", "## Latest stores run:", 1)
-start, end = "<!-- results:stores:start -->", "<!-- results:stores:end -->"
-block = start + "\n" + result.rstrip("\n") + "\n\nFull output: `" + sys.argv[1] + "`.\n" + end
-doc = open("BENCHMARKS.md").read()
-if start in doc:
-    doc = re.sub(re.escape(start) + ".*" + re.escape(end), lambda m: block, doc, flags=re.S)
-else:
-    doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-open("BENCHMARKS.md", "w").write(doc)
-PY
+{ sed -e '/^```/,$d' -e '1s/^# Stores:/## Latest stores run:/' "$OUT"; echo "Full output: \`$OUT\`."; } \
+    | benchmarks_block stores
 cat "$OUT"

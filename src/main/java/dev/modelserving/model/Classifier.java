@@ -10,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,6 +83,26 @@ public final class Classifier implements AutoCloseable {
         }
         FloatBuffer input = inputBuffer(rows.length);
         input.put(rows).flip();
+        return run(input, batch);
+    }
+
+    /**
+     * Runs the model on rows of {@link #features()} values each, copied straight into the input buffer.
+     *
+     * @return one row of {@link #classes()} scores per input row
+     */
+    public float[][] run(List<float[]> rows) {
+        FloatBuffer input = inputBuffer(rows.size() * features);
+        for (float[] row : rows) {
+            if (row.length != features) {
+                throw new IllegalArgumentException("expected rows of " + features + " values, got " + row.length);
+            }
+            input.put(row);
+        }
+        return run(input.flip(), rows.size());
+    }
+
+    private float[][] run(FloatBuffer input, int batch) {
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {batch, features});
                 OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
             return (float[][]) result.get(0).getValue();

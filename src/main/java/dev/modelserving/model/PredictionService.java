@@ -57,12 +57,7 @@ public class PredictionService {
         }
         long started = System.nanoTime();
         ServedModel.Loaded model = served.require();
-        int features = model.classifier().features();
-        float[] batch = new float[rows.size() * features];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, batch, i * features, features);
-        }
-        float[][] probabilities = model.classifier().run(batch, rows.size());
+        float[][] probabilities = model.classifier().run(rows);
         long perRowMicros = (System.nanoTime() - started) / 1_000 / rows.size();
         List<Prediction> predictions = new ArrayList<>(rows.size());
         for (float[] row : probabilities) {

@@ -42,18 +42,15 @@ public class PgOrderStore implements OrderStore {
     @Override
     public Uni<Void> insert(Order order) {
         return database.pool().withTransaction(tx -> insertOrder(tx, order)
-                .chain(() -> insertProducts(tx, order.id(), order.products())))
-                .onFailure(f -> Sql.isUniqueViolation(f, IDEMPOTENCY_INDEX))
-                .transform(f -> new DuplicateOrderException());
+                .chain(() -> insertProducts(tx, order.id(), order.products())));
     }
 
     @Override
     public TaskWrite insertion(Order order) {
-        return (TaskWrite.Sql) tx -> insertOrder(tx, order)
-                .onFailure(f -> Sql.isUniqueViolation(f, IDEMPOTENCY_INDEX))
-                .transform(f -> new DuplicateOrderException());
+        return (TaskWrite.Sql) tx -> insertOrder(tx, order);
     }
 
+    /** Fails with {@link DuplicateOrderException} when the owner already used the idempotency key. */
     private static Uni<Void> insertOrder(SqlClient client, Order order) {
         return client.preparedQuery("INSERT INTO orders (id, owner, status, created_at, completed_at, item_count, "
                 + "total, currency, reason, task_id, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
@@ -62,7 +59,9 @@ public class PgOrderStore implements OrderStore {
                         Sql.timestamp(order.createdAt()), Sql.timestamp(order.completedAt()), order.itemCount(),
                         order.total(), order.currency(), order.reason(),
                         order.taskId() == null ? null : UUID.fromString(order.taskId()), order.idempotencyKey()}))
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .onFailure(f -> Sql.isUniqueViolation(f, IDEMPOTENCY_INDEX))
+                .transform(f -> new DuplicateOrderException());
     }
 
     private static Uni<Void> insertProducts(SqlClient client, String orderId, List<Product> products) {
@@ -115,16 +114,9 @@ public class PgOrderStore implements OrderStore {
             paged.addValue(filter.getValue(i));
         }
         paged.addValue(size).addValue((long) page * size);
-        return database.pool().preparedQuery("SELECT count(*) FROM orders o " + where).execute(filter)
-                .map(rows -> rows.iterator().next().getLong(0))
-                .flatMap(total -> database.pool().preparedQuery(SELECT + where
-                        + " ORDER BY o.created_at DESC, o.id LIMIT $" + next + " OFFSET $" + (next + 1))
-                        .execute(paged)
-                        .map(rows -> {
-                            List<Order> orders = new ArrayList<>(rows.size());
-                            rows.forEach(row -> orders.add(order(row)));
-                            return new Page<>(orders, total);
-                        }));
+        return Sql.page(database.pool(), "SELECT count(*) FROM orders o " + where, filter,
+                SELECT + where + " ORDER BY o.created_at DESC, o.id LIMIT $" + next + " OFFSET $" + (next + 1), paged,
+                PgOrderStore::order);
     }
 
     @Override

@@ -50,16 +50,9 @@ public class PgUserStore implements UserStore {
 
     @Override
     public Uni<Page<User>> list(int page, int size) {
-        return database.pool().query("SELECT count(*) FROM users").execute()
-                .map(rows -> rows.iterator().next().getLong(0))
-                .flatMap(total -> database.pool().preparedQuery("SELECT " + COLUMNS
-                        + " FROM users ORDER BY username LIMIT $1 OFFSET $2")
-                        .execute(Tuple.of(size, (long) page * size))
-                        .map(rows -> {
-                            java.util.List<User> users = new java.util.ArrayList<>(rows.size());
-                            rows.forEach(row -> users.add(user(row)));
-                            return new Page<>(users, total);
-                        }));
+        return Sql.page(database.pool(), "SELECT count(*) FROM users", Tuple.tuple(),
+                "SELECT " + COLUMNS + " FROM users ORDER BY username LIMIT $1 OFFSET $2",
+                Tuple.of(size, (long) page * size), PgUserStore::user);
     }
 
     private static String[] roles(User user) {
