@@ -25,8 +25,8 @@ public final class Classifier implements AutoCloseable {
     private final String outputName;
     private final int features;
     private final int classes;
-    /** Rows a thread's reused input buffer holds (an order job's run is 16). */
-    static final int CACHED_ROWS = 16;
+    /** Rows a thread's reused input buffer holds (an order job's run is 16, a batched run at most 32 by default). */
+    static final int CACHED_ROWS = 32;
     private final ThreadLocal<FloatBuffer> inputs = new ThreadLocal<>();
 
     private Classifier(OrtEnvironment env, OrtSession session, String inputName, String outputName, int features,
@@ -92,14 +92,29 @@ public final class Classifier implements AutoCloseable {
      * @return one row of {@link #classes()} scores per input row
      */
     public float[][] run(List<float[]> rows) {
-        FloatBuffer input = inputBuffer(rows.size() * features);
-        for (float[] row : rows) {
-            if (row.length != features) {
-                throw new IllegalArgumentException("expected rows of " + features + " values, got " + row.length);
+        return run(rows, rows.size());
+    }
+
+    /**
+     * Runs the model on blocks of whole rows ({@code rows} in all), copied one after the other straight into the
+     * input buffer: the requests of a batch each bring theirs.
+     *
+     * @return one row of {@link #classes()} scores per input row, in block order
+     */
+    public float[][] run(List<float[]> blocks, int rows) {
+        FloatBuffer input = inputBuffer(rows * features);
+        for (float[] block : blocks) {
+            if (block.length % features != 0 || block.length > input.remaining()) {
+                throw new IllegalArgumentException("expected " + rows + " rows of " + features
+                        + " values in all, got a block of " + block.length + " values");
             }
-            input.put(row);
+            input.put(block);
         }
-        return run(input.flip(), rows.size());
+        if (input.hasRemaining()) {
+            throw new IllegalArgumentException("expected " + rows + " rows of " + features + " values, got "
+                    + input.position() / features);
+        }
+        return run(input.flip(), rows);
     }
 
     private float[][] run(FloatBuffer input, int batch) {
@@ -114,8 +129,10 @@ public final class Classifier implements AutoCloseable {
     /**
      * A direct buffer for model inputs: ONNX Runtime reads one in place, where a heap array would be copied into a
      * new direct buffer on every run (an allocation with a cleaner). Each thread keeps one for up to
-     * {@link #CACHED_ROWS} rows (3 KB a row for the bundled model, and the request worker pool may have many
-     * threads); a larger batch gets a buffer of its own.
+     * {@link #CACHED_ROWS} rows (3 KB a row for the bundled model; the threads that run the model are the inference
+     * runners and the task workers); a larger batch gets a buffer of its own.
+     *
+     * @return a buffer with room for exactly {@code values} floats
      */
     private FloatBuffer inputBuffer(int values) {
         int cached = CACHED_ROWS * features;
@@ -127,7 +144,7 @@ public final class Classifier implements AutoCloseable {
             buffer = direct(cached);
             inputs.set(buffer);
         }
-        return buffer.clear();
+        return buffer.clear().limit(values);
     }
 
     private static FloatBuffer direct(int values) {

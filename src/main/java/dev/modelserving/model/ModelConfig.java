@@ -2,7 +2,9 @@ package dev.modelserving.model;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** {@code app.model.*}: which model is served and how it is run. */
 @ConfigMapping(prefix = "app.model")
@@ -46,4 +48,31 @@ public interface ModelConfig {
     /** Largest batch accepted by one inference call (V2 infer). */
     @WithDefault("256")
     int maxBatch();
+
+    /** How requests' rows are grouped into model runs ({@code app.model.batching.*}). */
+    Batching batching();
+
+    /**
+     * Synchronous inference (/predictions, V2 infer) runs on a few runner threads; rows of requests that queue up
+     * while a run is in progress go into the next run together.
+     */
+    interface Batching {
+
+        /** Runner threads; default: the number of available processors. */
+        OptionalInt threads();
+
+        /** Rows at most in one model run; a single request with more runs alone. */
+        @WithDefault("32")
+        @Min(1)
+        int maxRows();
+
+        /** Requests waiting for a runner at most; one more gets 503 with Retry-After. */
+        @WithDefault("1000")
+        @Min(1)
+        int queueCapacity();
+
+        default int threadCount() {
+            return Math.max(1, threads().orElse(Runtime.getRuntime().availableProcessors()));
+        }
+    }
 }

@@ -44,7 +44,8 @@ public class PredictionResource {
     @APIResponse(responseCode = "413", description = "Image over app.predictions.max-image-bytes")
     @APIResponse(responseCode = "415", description = "Not image/png or image/jpeg")
     @APIResponse(responseCode = "422", description = "Not a decodable PNG/JPEG picture")
-    @APIResponse(responseCode = "503", description = "The model is not loaded yet")
+    @APIResponse(responseCode = "503", description = "The model is not loaded yet, or the server is overloaded "
+            + "(app.model.batching.queue-capacity); Retry-After says when to retry")
     public Uni<Prediction> predict(byte[] image) {
         long limit = config.maxImageBytes().asLongValue();
         if (image.length > limit) {

@@ -2,18 +2,20 @@ package dev.modelserving.model;
 
 import dev.modelserving.predictionlog.PredictionLog;
 import dev.modelserving.predictionlog.PredictionRecord;
-import dev.modelserving.web.BlockingWork;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Classifies pictures and pixel rows with the served model and writes one prediction-log line per classified item.
- * The {@code *Now} methods block (decoding, inference) and are for callers already off the event loop; the others
- * move the work to a worker thread themselves.
+ * The {@code *Now} methods block (decoding, inference) and are for callers already off the event loop (task workers,
+ * the command line); the others hand the work to the inference runners ({@link BatchedInference}), which run the
+ * rows of concurrent requests together.
  */
 @ApplicationScoped
 public class PredictionService {
@@ -23,20 +25,27 @@ public class PredictionService {
     private final ServedModel served;
     private final ImagePreprocessor preprocessor;
     private final PredictionLog log;
-    private final BlockingWork blocking;
+    private final BatchedInference batched;
     private final Clock clock;
 
     public PredictionService(ServedModel served, ImagePreprocessor preprocessor, PredictionLog log,
-            BlockingWork blocking, Clock clock) {
+            BatchedInference batched, Clock clock) {
         this.served = served;
         this.preprocessor = preprocessor;
         this.log = log;
-        this.blocking = blocking;
+        this.batched = batched;
         this.clock = clock;
     }
 
+    /** Decodes and classifies one PNG/JPEG picture on an inference runner; a 422 problem when it is not one. */
     public Uni<Prediction> classifyImage(byte[] image, PredictionContext context) {
-        return blocking.run(() -> classifyImageNow(image, context));
+        served.require();
+        return batched.run(() -> {
+            long started = System.nanoTime();
+            float[] pixels = preprocessor.toPixels(image);
+            return new RowBatcher.Work<>(pixels, 1, probabilities -> predictionOf(served.require(), probabilities[0],
+                    (System.nanoTime() - started) / 1_000, context));
+        });
     }
 
     /** Decodes and classifies one PNG/JPEG picture; a 422 problem when it is not one. */
@@ -44,7 +53,8 @@ public class PredictionService {
         long started = System.nanoTime();
         ServedModel.Loaded model = served.require();
         float[] pixels = preprocessor.toPixels(image);
-        return classify(model, pixels, started, context);
+        float[][] probabilities = model.classifier().run(pixels, 1);
+        return predictionOf(model, probabilities[0], (System.nanoTime() - started) / 1_000, context);
     }
 
     /**
@@ -61,35 +71,42 @@ public class PredictionService {
         long perRowMicros = (System.nanoTime() - started) / 1_000 / rows.size();
         List<Prediction> predictions = new ArrayList<>(rows.size());
         for (float[] row : probabilities) {
-            Prediction prediction = Prediction.from(row, model.labels(), modelRef(model), TOP_K);
-            record(model, prediction.label(), prediction.confidence(), perRowMicros, context);
-            predictions.add(prediction);
+            predictions.add(predictionOf(model, row, perRowMicros, context));
         }
         return predictions;
     }
 
-    /**
-     * Runs the model on a batch of rows as they are, for the Open Inference Protocol. Each row is logged with its
-     * most likely label.
-     *
-     * @return one row of class probabilities per input row
-     */
-    public float[][] inferNow(float[] rows, int batch, PredictionContext context) {
-        long started = System.nanoTime();
-        ServedModel.Loaded model = served.require();
-        float[][] probabilities = model.classifier().run(rows, batch);
-        long perRowMicros = (System.nanoTime() - started) / 1_000 / Math.max(1, batch);
-        for (float[] row : probabilities) {
-            int best = argmax(row);
-            record(model, model.labels().get(best), row[best], perRowMicros, context);
-        }
-        return probabilities;
+    /** Rows for the model and what to answer with their output; see {@link #infer}. */
+    public record Rows<T>(float[] values, int count, Function<float[][], T> answer) {
     }
 
-    private Prediction classify(ServedModel.Loaded model, float[] pixels, long started, PredictionContext context) {
-        float[][] probabilities = model.classifier().run(pixels, 1);
-        Prediction prediction = Prediction.from(probabilities[0], model.labels(), modelRef(model), TOP_K);
-        record(model, prediction.label(), prediction.confidence(), (System.nanoTime() - started) / 1_000, context);
+    /**
+     * Runs the model on rows as they are, for the Open Inference Protocol: {@code prepare} (parsing and checking the
+     * request) runs on an inference runner and may throw a problem for bad input; each row is logged with its most
+     * likely label.
+     */
+    public <T> Uni<T> infer(Supplier<Rows<T>> prepare, PredictionContext context) {
+        served.require();
+        return batched.run(() -> {
+            long started = System.nanoTime();
+            Rows<T> rows = prepare.get();
+            return new RowBatcher.Work<>(rows.values(), rows.count(), probabilities -> {
+                ServedModel.Loaded model = served.require();
+                long perRowMicros = (System.nanoTime() - started) / 1_000 / Math.max(1, rows.count());
+                for (float[] row : probabilities) {
+                    int best = argmax(row);
+                    record(model, model.labels().get(best), row[best], perRowMicros, context);
+                }
+                return rows.answer().apply(probabilities);
+            });
+        });
+    }
+
+    /** The prediction for one row of class probabilities, logged. */
+    private Prediction predictionOf(ServedModel.Loaded model, float[] probabilities, long micros,
+            PredictionContext context) {
+        Prediction prediction = Prediction.from(probabilities, model.labels(), modelRef(model), TOP_K);
+        record(model, prediction.label(), prediction.confidence(), micros, context);
         return prediction;
     }
 

@@ -50,7 +50,9 @@ class AccuracyTest {
         for (int start = 0; start < labels.length; start += BATCH) {
             int n = Math.min(BATCH, labels.length - start);
             float[] rows = java.util.Arrays.copyOfRange(images, start * PIXELS, (start + n) * PIXELS);
-            float[][] probabilities = predictions.inferNow(rows, n, PredictionContext.NONE);
+            // Through the inference runners, as V2 requests are served.
+            float[][] probabilities = predictions.infer(() -> new PredictionService.Rows<>(rows, n, output -> output),
+                    PredictionContext.NONE).await().atMost(java.time.Duration.ofSeconds(30));
             for (int i = 0; i < n; i++) {
                 int best = 0;
                 for (int c = 1; c < probabilities[i].length; c++) {

@@ -127,6 +127,54 @@ class InferenceResourceTest {
         }
     }
 
+    /**
+     * Concurrent requests are run together in shared model runs; each must get the output of its own rows, as it
+     * gets when sent alone.
+     */
+    @Test
+    void concurrentRequestsEachGetTheOutputOfTheirOwnRows() throws Exception {
+        List<Fixtures.Fixture> fixtures = Fixtures.all().subList(0, 4);
+        List<List<Float>> rows = new ArrayList<>();
+        List<List<Float>> alone = new ArrayList<>();
+        for (Fixtures.Fixture fixture : fixtures) {
+            rows.add(pixels(fixture));
+            alone.add(infer(request("input", List.of(1, 784), "FP32", rows.get(rows.size() - 1))).jsonPath()
+                    .getList("outputs[0].data", Float.class));
+        }
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                int first = i % rows.size();
+                int second = (i + 1) % rows.size();
+                boolean pair = i % 3 == 0;
+                calls.add(clients.submit(() -> {
+                    List<Float> data = new ArrayList<>(rows.get(first));
+                    if (pair) {
+                        data.addAll(rows.get(second));
+                    }
+                    Response response = infer(request("input", List.of(pair ? 2 : 1, 784), "FP32", data));
+                    assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+                    List<Float> out = response.jsonPath().getList("outputs[0].data", Float.class);
+                    List<Float> expected = new ArrayList<>(alone.get(first));
+                    if (pair) {
+                        expected.addAll(alone.get(second));
+                    }
+                    assertThat(out).hasSameSizeAs(expected);
+                    for (int k = 0; k < out.size(); k++) {
+                        assertThat(out.get(k)).as("value " + k).isCloseTo(expected.get(k), within(1e-5f));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> call : calls) {
+                call.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
     @Test
     void echoesTheRequestId() throws IOException {
         Response response = infer(Map.of("id", "req-42", "inputs", List.of(Map.of("name", "input",
