@@ -3,6 +3,7 @@ package dev.modelserving.model;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -33,10 +34,26 @@ public class BatchedInference {
         DistributionSummary batchRows = DistributionSummary.builder("model.batch.rows")
                 .description("Rows per model run of synchronous inference").register(metrics);
         ModelConfig.Batching batching = config.batching();
+        // Checked here rather than with constraint annotations: validating config mappings bootstraps Hibernate
+        // Validator during startup, which measured ~0.4 s of launch time.
+        requirePositive("app.model.batching.threads", batching.threadCount());
+        requirePositive("app.model.batching.max-rows", batching.maxRows());
+        requirePositive("app.model.batching.queue-capacity", batching.queueCapacity());
         this.batcher = new RowBatcher("inference", batching.threadCount(), batching.maxRows(),
                 batching.queueCapacity(), (blocks, rows) -> served.require().classifier().run(blocks, rows),
                 batchRows::record);
         metrics.gauge("model.batch.waiting", batcher, RowBatcher::waiting);
+    }
+
+    private static void requirePositive(String key, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(key + " must be 1 or more, it is " + value);
+        }
+    }
+
+    /** Creates the runners with the application, so that a wrong setting stops the start instead of a request. */
+    void onStart(@Observes StartupEvent event) {
+        LOG.debugf("Inference runners ready (%d waiting)", batcher.waiting());
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.modelserving.model;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Min;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -63,16 +62,14 @@ public interface ModelConfig {
 
         /** Rows at most in one model run; a single request with more runs alone. */
         @WithDefault("32")
-        @Min(1)
         int maxRows();
 
         /** Requests waiting for a runner at most; one more gets 503 with Retry-After. */
         @WithDefault("1000")
-        @Min(1)
         int queueCapacity();
 
         default int threadCount() {
-            return Math.max(1, threads().orElse(Runtime.getRuntime().availableProcessors()));
+            return threads().orElse(Runtime.getRuntime().availableProcessors());
         }
     }
 }

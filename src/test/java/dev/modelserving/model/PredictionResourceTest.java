@@ -114,6 +114,15 @@ class PredictionResourceTest {
     }
 
     @Test
+    void aPictureInAnotherFormatIs422NamingTheFormat() throws IOException {
+        BufferedImage picture = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        ByteArrayOutputStream gif = new ByteArrayOutputStream();
+        ImageIO.write(picture, "gif", gif);
+        assertThat(assertProblem(predict(gif.toByteArray(), "image/png"), 422, "/predictions"))
+                .contains("is a gif image; send PNG or JPEG");
+    }
+
+    @Test
     void anImageOverTheLimitIs413() {
         byte[] big = new byte[1024 * 1024 + 1];
         assertThat(assertProblem(predict(big, "image/png"), 413, "/predictions")).contains("1048576");
