@@ -15,11 +15,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Background throughput as a client with kept-alive connections sees it: submits N orders (a prepared JSON body)
- * with Prefer: respond-async, at most C in flight, then long-polls every task until it ends. Prints
- * "seconds accepted succeeded peak_queue". The queue depth is read from /q/metrics every 100 ms (a scrape costs the
- * service a few milliseconds of CPU; every 20 ms it took a noticeable share of the two cores). Run by bench/run.sh:
- *   java bench/AsyncOrders.java BASE_URL TOKEN BODY_FILE N C
+ * Background throughput as a client with kept-alive connections sees it: a round submits N orders (a prepared JSON
+ * body) with Prefer: respond-async, at most C in flight, then long-polls every task until it ends. Rounds are
+ * repeated untimed for W seconds first, to warm the service's order path and this client up (as wrk's warm-up does
+ * for the HTTP scenarios: in a cold process the JIT compilers take half of the two cores for several seconds); then
+ * R timed rounds each print "seconds accepted succeeded peak_queue". The queue depth is read from /q/metrics every
+ * 100 ms (a scrape costs the service a few milliseconds of CPU; every 20 ms it took a noticeable share of the two
+ * cores). Run by bench/run.sh:
+ *   java bench/AsyncOrders.java BASE_URL TOKEN BODY_FILE N C [R [W]]
  */
 public class AsyncOrders {
 
@@ -56,7 +59,24 @@ public class AsyncOrders {
         sampler.setDaemon(true);
         sampler.start();
 
-        long started = System.nanoTime();
+        int rounds = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        long warmUpEnds = System.nanoTime() + (long) ((args.length > 6 ? Double.parseDouble(args[6]) : 0) * 1e9);
+        while (System.nanoTime() < warmUpEnds) {
+            round(client, base, token, body, orders, concurrency);
+        }
+        for (int round = 0; round < rounds; round++) {
+            peak.set(0);
+            long started = System.nanoTime();
+            int[] counts = round(client, base, token, body, orders, concurrency);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.out.printf(Locale.ROOT, "%.3f %d %d %d%n", seconds, counts[0], counts[1], peak.get());
+        }
+        sampler.interrupt();
+    }
+
+    /** One round: submit, then wait for every task; returns {accepted, succeeded}. */
+    private static int[] round(HttpClient client, String base, String token, byte[] body, int orders,
+            int concurrency) throws Exception {
         Semaphore inFlight = new Semaphore(concurrency);
         List<CompletableFuture<String>> submissions = new ArrayList<>();
         for (int i = 0; i < orders; i++) {
@@ -89,9 +109,7 @@ public class AsyncOrders {
                 succeeded++;
             }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        sampler.interrupt();
-        System.out.printf(Locale.ROOT, "%.3f %d %d %d%n", seconds, tasks.size(), succeeded, peak.get());
+        return new int[] {tasks.size(), succeeded};
     }
 
     private static String taskId(String body) {
