@@ -103,6 +103,12 @@ log "launch to ready, $LAUNCHES launches each"
     launch_series "jar" "$WORK/plain"
     if [ -f "$WORK/appcds/app-cds.jsa" ]; then
         launch_series "jar+AppCDS" "$WORK/appcds" -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto
+        # The JVM's own choices in a pod with the manifest's 512 Mi limit (Serial GC: not a "server class" machine
+        # below 1792 MB; heap sized from the limit), then with the C2 compiler off as well (footprint for peak speed).
+        launch_series "jar+AppCDS+pod512" "$WORK/appcds" -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto \
+            -XX:+UseSerialGC -XX:MaxRAM=512m
+        launch_series "jar+AppCDS+pod512+C1" "$WORK/appcds" -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto \
+            -XX:+UseSerialGC -XX:MaxRAM=512m -XX:TieredStopAtLevel=1
     fi
     if [ "$jdk_major" -ge 25 ]; then
         log "training an AOT cache (JDK $jdk_major)"
@@ -257,7 +263,8 @@ ratio() { awk -v ref="$REF" '{printf "%.0f", 100*$2/ref}' <<<"$(row "$1")"; }
 p99() { awk '{print $6}' <<<"$(row "$1")"; }
 bad() { awk '{print $7}' <<<"$(row "$1")"; }
 verdict() { if awk "BEGIN{exit !($1)}"; then echo met; else echo "**missed**"; fi; }
-BEST_LAUNCH=$(awk 'NR==1||$2<m{m=$2} END{print m}' "$WORK/launch.txt")
+read -r BEST_LAUNCH_VARIANT BEST_LAUNCH < <(sort -k2,2n "$WORK/launch.txt" | awk 'NR==1{print $1, $2}')
+read -r BEST_RSS_VARIANT BEST_RSS < <(sort -k5,5n "$WORK/launch.txt" | awk 'NR==1{print $1, $5}')
 JAR_RSS=$(awk '$1=="jar"{print $5}' "$WORK/launch.txt")
 EFFICIENCY=$(awk -v a="$ASYNC_IPS" -v b="$((IN_IPS * WORKERS))" 'BEGIN{printf "%.0f", 100*a/b}')
 {
@@ -270,8 +277,9 @@ EFFICIENCY=$(awk -v a="$ASYNC_IPS" -v b="$((IN_IPS * WORKERS))" 'BEGIN{printf "%
         echo "| $n >= $t% of health-live req/s | $(ratio "$n")% | $(verdict "$(ratio "$n") >= $t") |"
         echo "| $n p99 <= 25 ms, zero non-2xx | p99 $(p99 "$n") ms, $(bad "$n") non-2xx | $(verdict "$(p99 "$n") <= 25 && $(bad "$n") == 0") |"
     done
-    echo "| launch to ready <= 1500 ms (median, best jar variant) | $BEST_LAUNCH ms | $(verdict "$BEST_LAUNCH <= 1500") |"
-    echo "| RSS after ready <= 150 MB (jar) | $JAR_RSS MB | $(verdict "$JAR_RSS <= 150") |"
+    echo "| launch to ready <= 1500 ms (median, best variant) | $BEST_LAUNCH ms ($BEST_LAUNCH_VARIANT) | $(verdict "$BEST_LAUNCH <= 1500") |"
+    echo "| RSS after ready <= 150 MB (jar, no JVM options) | $JAR_RSS MB | $(verdict "$JAR_RSS <= 150") |"
+    echo "| RSS after ready <= 150 MB (best variant) | $BEST_RSS MB ($BEST_RSS_VARIANT) | $(verdict "$BEST_RSS <= 150") |"
     echo "| background images/s >= 80% of in-process x workers | $EFFICIENCY% | $(verdict "$EFFICIENCY >= 80") |"
 } >"$WORK/targets.md"
 cat "$WORK/targets.md" >>"$RESULT"
