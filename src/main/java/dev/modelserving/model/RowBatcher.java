@@ -81,6 +81,10 @@ final class RowBatcher {
         if (!queue.offer(job)) {
             throw new InferenceQueueFullException(capacity);
         }
+        if (!accepting && queue.remove(job)) {
+            // stop() began between the check above and the offer: the runners may be gone already.
+            throw new ShuttingDownException("The service is shutting down; send the request to another replica");
+        }
         return job.result;
     }
 
@@ -106,6 +110,8 @@ final class RowBatcher {
         if (!finished) {
             runners.forEach(Thread::interrupt);
         }
+        // Anything still queued now has no runner to take it: answer it rather than leave its request waiting.
+        failQueued(new ShuttingDownException("The service stopped before this request was run"));
         return finished;
     }
 
