@@ -3,7 +3,7 @@ package dev.modelserving.model;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -20,6 +20,8 @@ import org.jboss.logging.Logger;
  * runner threads, never on the event loop, and the result comes back on the request's own Vert.x context (so the
  * response is written, and logged, from there as for any other request).
  */
+// Created at startup, so that a wrong batching setting stops the start instead of failing the first request.
+@Startup
 @ApplicationScoped
 public class BatchedInference {
 
@@ -49,11 +51,6 @@ public class BatchedInference {
         if (value < 1) {
             throw new IllegalArgumentException(key + " must be 1 or more, it is " + value);
         }
-    }
-
-    /** Creates the runners with the application, so that a wrong setting stops the start instead of a request. */
-    void onStart(@Observes StartupEvent event) {
-        LOG.debugf("Inference runners ready (%d waiting)", batcher.waiting());
     }
 
     /**

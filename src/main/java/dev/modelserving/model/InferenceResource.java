@@ -145,13 +145,13 @@ public class InferenceResource {
     }
 
     /** The request's rows, checked against the model's signature, and how to answer with their output. */
-    private PredictionService.Rows<V2Protocol.InferenceResponse> rows(ServedModel.Loaded model,
+    private RowBatcher.Work<V2Protocol.InferenceResponse> rows(ServedModel.Loaded model,
             V2Protocol.InferenceRequest request) {
         ModelMetadata meta = model.metadata();
         InferenceRequestReader.Batch batch = InferenceRequestReader.read(request, meta.signature().input(),
                 meta.signature().output(), config.maxBatch());
         int classes = model.classifier().classes();
-        return new PredictionService.Rows<>(batch.rows(), batch.size(), probabilities -> {
+        return new RowBatcher.Work<>(batch.rows(), batch.size(), probabilities -> {
             float[] flat = new float[batch.size() * classes];
             for (int i = 0; i < probabilities.length; i++) {
                 System.arraycopy(probabilities[i], 0, flat, i * classes, classes);

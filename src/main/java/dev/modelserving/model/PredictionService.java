@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -76,28 +75,24 @@ public class PredictionService {
         return predictions;
     }
 
-    /** Rows for the model and what to answer with their output; see {@link #infer}. */
-    public record Rows<T>(float[] values, int count, Function<float[][], T> answer) {
-    }
-
     /**
      * Runs the model on rows as they are, for the Open Inference Protocol: {@code prepare} (parsing and checking the
-     * request) runs on an inference runner and may throw a problem for bad input; each row is logged with its most
-     * likely label.
+     * request, and saying what to answer with the output) runs on an inference runner and may throw a problem for
+     * bad input; each row is logged with its most likely label.
      */
-    public <T> Uni<T> infer(Supplier<Rows<T>> prepare, PredictionContext context) {
+    <T> Uni<T> infer(Supplier<RowBatcher.Work<T>> prepare, PredictionContext context) {
         served.require();
         return batched.run(() -> {
             long started = System.nanoTime();
-            Rows<T> rows = prepare.get();
-            return new RowBatcher.Work<>(rows.values(), rows.count(), probabilities -> {
+            RowBatcher.Work<T> work = prepare.get();
+            return new RowBatcher.Work<>(work.values(), work.rows(), probabilities -> {
                 ServedModel.Loaded model = served.require();
-                long perRowMicros = (System.nanoTime() - started) / 1_000 / Math.max(1, rows.count());
+                long perRowMicros = (System.nanoTime() - started) / 1_000 / Math.max(1, work.rows());
                 for (float[] row : probabilities) {
                     int best = argmax(row);
                     record(model, model.labels().get(best), row[best], perRowMicros, context);
                 }
-                return rows.answer().apply(probabilities);
+                return work.finish().apply(probabilities);
             });
         });
     }

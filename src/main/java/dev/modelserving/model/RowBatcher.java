@@ -75,7 +75,7 @@ final class RowBatcher {
      */
     <T> CompletableFuture<T> submit(Supplier<Work<T>> prepare) {
         if (!accepting) {
-            throw new ShuttingDownException("The service is shutting down; send the request to another replica");
+            throw refusal();
         }
         Job<T> job = new Job<>(prepare);
         if (!queue.offer(job)) {
@@ -83,9 +83,13 @@ final class RowBatcher {
         }
         if (!accepting && queue.remove(job)) {
             // stop() began between the check above and the offer: the runners may be gone already.
-            throw new ShuttingDownException("The service is shutting down; send the request to another replica");
+            throw refusal();
         }
         return job.result;
+    }
+
+    private static ShuttingDownException refusal() {
+        return new ShuttingDownException("The service is shutting down; send the request to another replica");
     }
 
     int waiting() {
@@ -111,7 +115,7 @@ final class RowBatcher {
             runners.forEach(Thread::interrupt);
         }
         // Anything still queued now has no runner to take it: answer it rather than leave its request waiting.
-        failQueued(new ShuttingDownException("The service stopped before this request was run"));
+        failQueued();
         return finished;
     }
 
@@ -124,7 +128,7 @@ final class RowBatcher {
                 try {
                     first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
-                    failQueued(new ShuttingDownException("The service stopped before this request was run"));
+                    failQueued();
                     return;
                 }
                 if (first == null) {
@@ -184,9 +188,11 @@ final class RowBatcher {
         }
     }
 
-    private void failQueued(RuntimeException reason) {
+    /** Answers everything still queued with a 503: no runner will take it any more. */
+    private void failQueued() {
         for (Job<?> job; (job = queue.poll()) != null; ) {
-            job.result.completeExceptionally(reason);
+            job.result.completeExceptionally(
+                    new ShuttingDownException("The service stopped before this request was run"));
         }
     }
 

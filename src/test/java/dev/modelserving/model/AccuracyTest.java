@@ -51,7 +51,7 @@ class AccuracyTest {
             int n = Math.min(BATCH, labels.length - start);
             float[] rows = java.util.Arrays.copyOfRange(images, start * PIXELS, (start + n) * PIXELS);
             // Through the inference runners, as V2 requests are served.
-            float[][] probabilities = predictions.infer(() -> new PredictionService.Rows<>(rows, n, output -> output),
+            float[][] probabilities = predictions.infer(() -> new RowBatcher.Work<>(rows, n, output -> output),
                     PredictionContext.NONE).await().atMost(java.time.Duration.ofSeconds(30));
             for (int i = 0; i < n; i++) {
                 int best = 0;

@@ -16,6 +16,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,9 +145,9 @@ class InferenceResourceTest {
             alone.add(infer(request("input", List.of(1, 784), "FP32", rows.get(rows.size() - 1))).jsonPath()
                     .getList("outputs[0].data", Float.class));
         }
-        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+        ExecutorService clients = Executors.newFixedThreadPool(16);
         try {
-            List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+            List<Future<?>> calls = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
                 int first = i % rows.size();
                 int second = (i + 1) % rows.size();
@@ -167,8 +171,8 @@ class InferenceResourceTest {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> call : calls) {
-                call.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<?> call : calls) {
+                call.get(60, TimeUnit.SECONDS);
             }
         } finally {
             clients.shutdownNow();
