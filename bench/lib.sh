@@ -27,3 +27,24 @@ else:
 open("BENCHMARKS.md", "w").write(doc)
 ' "$1"
 }
+
+# A private PostgreSQL server from Debian's binaries on 127.0.0.1:$1 with one database $2, stopped and removed by
+# stop_postgres (call it from the script's EXIT trap). As root, the server runs as the postgres user.
+PGDATA=
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+start_postgres() { # $1 = port, $2 = database
+    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    PGDATA=$(mktemp -d /tmp/model-serving-bench-pg.XXXXXX)
+    [ "$(id -u)" = 0 ] && chown postgres: "$PGDATA"
+    log "starting PostgreSQL on 127.0.0.1:$1"
+    # From a folder the postgres user can enter: its tools warn (and fail) otherwise.
+    (cd / && as_pg "$PG_BIN/initdb" -D "$PGDATA/data" -U postgres -A trust -E UTF8 >/dev/null &&
+        as_pg "$PG_BIN/pg_ctl" -D "$PGDATA/data" -l "$PGDATA/server.log" -w \
+            -o "-p $1 -k $PGDATA -c listen_addresses=127.0.0.1" start >/dev/null &&
+        as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$1" -U postgres "$2")
+}
+stop_postgres() {
+    [ -n "$PGDATA" ] || return 0
+    (cd / && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA/data" -m fast -w stop >/dev/null 2>&1) || true
+    rm -rf "$PGDATA"
+}

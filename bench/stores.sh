@@ -28,23 +28,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
 rm -rf "$WORK" && mkdir -p "$WORK"
-PGDATA=$(mktemp -d /tmp/model-serving-bench-pg.XXXXXX)
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" = 0 ] && chown postgres: "$PGDATA"
 cleanup() {
     for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA/data" -m fast -w stop >/dev/null 2>&1 || true
-    rm -rf "$PGDATA"
+    stop_postgres
 }
 trap cleanup EXIT
-log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-as_pg "$PG_BIN/initdb" -D "$PGDATA/data" -U postgres -A trust -E UTF8 >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$PGDATA/data" -l "$PGDATA/server.log" -w \
-    -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1" start >/dev/null
-as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres bench
+start_postgres "$PG_PORT" bench
 
 python3 - "$ROOT/src/test/resources/fixtures/test-00000.png" "$WORK/order-1.json" <<'PY'
 import base64, json, sys
