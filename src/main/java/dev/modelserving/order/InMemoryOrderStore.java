@@ -2,20 +2,37 @@ package dev.modelserving.order;
 
 import dev.modelserving.task.TaskWrite;
 import dev.modelserving.web.Page;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.jboss.logging.Logger;
 
-/** The embedded default: orders live as long as the process. */
+/**
+ * The embedded default: orders live in this process, bounded whatever the order rate. Orders that have ended
+ * (COMPLETED, FAILED, CANCELLED) are kept for {@code app.orders.retention}, and only while their items add up to
+ * {@code app.orders.max-kept-items} at most: beyond it the oldest ended are evicted first. A PROCESSING order is
+ * never evicted (the task queue bounds how many there are).
+ */
 @ApplicationScoped
 @Typed(InMemoryOrderStore.class)
 public class InMemoryOrderStore implements OrderStore {
+
+    private static final Logger LOG = Logger.getLogger(InMemoryOrderStore.class);
 
     private static final Comparator<Order> NEWEST_FIRST = Comparator.comparing(Order::createdAt).reversed()
             .thenComparing(Order::id);
@@ -25,6 +42,28 @@ public class InMemoryOrderStore implements OrderStore {
     private final ConcurrentHashMap<String, String> byKey = new ConcurrentHashMap<>();
     /** task id -> order id. */
     private final ConcurrentHashMap<String, String> byTask = new ConcurrentHashMap<>();
+    /** Ids of ended orders in the order they ended: eviction by size and by age takes from the head. */
+    private final ConcurrentLinkedQueue<String> ended = new ConcurrentLinkedQueue<>();
+    /** Items of the orders in {@link #ended}. */
+    private final AtomicLong endedItems = new AtomicLong();
+    private final long maxKeptItems;
+    private final Clock clock;
+    private final Counter evictedOverSize;
+    private final Counter evictedByAge;
+    private final AtomicInteger evictedSinceSweep = new AtomicInteger();
+
+    public InMemoryOrderStore(OrderConfig config, Clock clock, MeterRegistry metrics) {
+        this.maxKeptItems = config.maxKeptItems();
+        this.clock = clock;
+        this.evictedOverSize = evictions(metrics, "max-kept-items");
+        this.evictedByAge = evictions(metrics, "retention");
+    }
+
+    private static Counter evictions(MeterRegistry metrics, String reason) {
+        return Counter.builder("orders.evicted").tag("reason", reason)
+                .description("Ended orders the in-memory store evicted, by the bound that evicted them")
+                .register(metrics);
+    }
 
     @Override
     public Uni<Void> insert(Order order) {
@@ -48,6 +87,66 @@ public class InMemoryOrderStore implements OrderStore {
             byTask.put(order.taskId(), order.id());
         }
         orders.put(order.id(), order);
+        if (order.status() != OrderStatus.PROCESSING) {
+            ended(order);
+        }
+    }
+
+    private void ended(Order order) {
+        ended.add(order.id());
+        endedItems.addAndGet(order.itemCount());
+        // The order that just ended stays even when it alone is over the bound: its owner is about to ask for it.
+        while (endedItems.get() > maxKeptItems) {
+            String oldest = ended.peek();
+            if (oldest == null || oldest.equals(order.id())) {
+                return;
+            }
+            if (ended.remove(oldest) && remove(oldest) != null) {
+                evictedOverSize.increment();
+                evictedSinceSweep.incrementAndGet();
+            }
+        }
+    }
+
+    /** Removes an ended order with its index entries; returns it, or null when it was gone. */
+    private Order remove(String id) {
+        Order order = orders.remove(id);
+        if (order == null) {
+            return null;
+        }
+        endedItems.addAndGet(-order.itemCount());
+        if (order.idempotencyKey() != null) {
+            byKey.remove(keyOf(order.owner(), order.idempotencyKey()), id);
+        }
+        if (order.taskId() != null) {
+            byTask.remove(order.taskId(), id);
+        }
+        return order;
+    }
+
+    @Override
+    public Uni<Integer> evictEndedBefore(Duration retention) {
+        return Uni.createFrom().item(() -> {
+            Instant cutoff = Instant.now(clock).minus(retention);
+            int evicted = 0;
+            // Orders are in the order they ended, so the first one young enough ends the sweep.
+            for (String id = ended.peek(); id != null; id = ended.peek()) {
+                Order order = orders.get(id);
+                if (order != null && !order.completedAt().isBefore(cutoff)) {
+                    break;
+                }
+                if (ended.remove(id) && remove(id) != null) {
+                    evicted++;
+                }
+            }
+            evictedByAge.increment(evicted);
+            int overSize = evictedSinceSweep.getAndSet(0);
+            if (evicted > 0 || overSize > 0) {
+                LOG.infof("Evicted %d ended order(s) past app.orders.retention and %d beyond "
+                        + "app.orders.max-kept-items=%d since the last sweep", evicted, overSize, maxKeptItems);
+            }
+            return evicted;
+        });
     }
 
     private static String keyOf(String owner, String key) {
@@ -95,7 +194,19 @@ public class InMemoryOrderStore implements OrderStore {
     }
 
     private void changeProcessing(String id, UnaryOperator<Order> change) {
-        orders.computeIfPresent(id, (key, order) -> order.status() == OrderStatus.PROCESSING
-                ? change.apply(order) : order);
+        AtomicReference<Order> endedNow = new AtomicReference<>();
+        orders.computeIfPresent(id, (key, order) -> {
+            if (order.status() != OrderStatus.PROCESSING) {
+                return order;
+            }
+            Order next = change.apply(order);
+            if (next.status() != OrderStatus.PROCESSING) {
+                endedNow.set(next);
+            }
+            return next;
+        });
+        if (endedNow.get() != null) {
+            ended(endedNow.get());
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.modelserving.order;
 import dev.modelserving.task.TaskWrite;
 import dev.modelserving.web.Page;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,6 +40,12 @@ public interface OrderStore {
 
     /** The write that ends the PROCESSING order of a task as FAILED or CANCELLED. */
     TaskWrite endingOfTask(String taskId, OrderStatus status, String reason);
+
+    /**
+     * Deletes orders that ended before now minus {@code retention}, where the store bounds what it keeps (memory);
+     * returns how many. PostgreSQL keeps every order and deletes none.
+     */
+    Uni<Integer> evictEndedBefore(Duration retention);
 
     /** The owner already placed an order with this idempotency key. */
     final class DuplicateOrderException extends RuntimeException {

@@ -27,8 +27,9 @@ import org.jboss.logging.Logger;
 /**
  * The prediction log: one JSON line per prediction, buffered in memory and appended to a file in batches — every
  * {@code flush-interval}, early when {@code buffer-size} lines are waiting, and a last time when the application
- * stops, so that every prediction that was answered is on disk. Appending never blocks and never drops a line; a
- * failed write keeps its lines for the next flush.
+ * stops, so that every prediction that was answered is on disk. Appending never blocks; a failed write keeps its
+ * lines for the next flush, up to {@code max-pending-lines}: past that (the disk has been failing for a while) the
+ * oldest are dropped and counted, the one way a line is lost.
  */
 @ApplicationScoped
 public class PredictionLog {
@@ -45,6 +46,7 @@ public class PredictionLog {
     private final AtomicBoolean earlyFlushStarted = new AtomicBoolean();
     private final ReentrantLock writing = new ReentrantLock();
     private final Counter linesWritten;
+    private final Counter linesDropped;
     private final Timer flushTimer;
 
     public PredictionLog(PredictionLogConfig config, ObjectMapper json, MeterRegistry metrics) {
@@ -53,6 +55,9 @@ public class PredictionLog {
         this.file = Path.of(config.path());
         this.linesWritten = Counter.builder("prediction.log.lines.written")
                 .description("Prediction log lines written to the file").register(metrics);
+        this.linesDropped = Counter.builder("prediction.log.lines.dropped")
+                .description("Prediction log lines dropped because the file could not be written for too long")
+                .register(metrics);
         this.flushTimer = Timer.builder("prediction.log.flush")
                 .description("Time to append one batch of lines to the prediction log").register(metrics);
         metrics.gauge("prediction.log.lines.pending", pendingCount);
@@ -70,7 +75,12 @@ public class PredictionLog {
             throw new IllegalStateException("a prediction record could not be written as JSON", e);
         }
         pending.addLast(line);
-        if (pendingCount.incrementAndGet() >= config.bufferSize() && earlyFlushStarted.compareAndSet(false, true)) {
+        int waiting = pendingCount.incrementAndGet();
+        if (waiting > config.maxPendingLines() && pending.pollFirst() != null) {
+            pendingCount.decrementAndGet();
+            linesDropped.increment();
+        }
+        if (waiting >= config.bufferSize() && earlyFlushStarted.compareAndSet(false, true)) {
             Infrastructure.getDefaultWorkerPool().execute(() -> {
                 try {
                     flush();
@@ -118,8 +128,9 @@ public class PredictionLog {
                     pending.addFirst(batch.get(i));
                 }
                 pendingCount.addAndGet(batch.size());
-                LOG.errorf("Prediction log: %d line(s) could not be written to %s (%s); kept for the next flush",
-                        batch.size(), file, e.getMessage());
+                LOG.errorf("Prediction log: %d line(s) could not be written to %s (%s); kept for the next flush "
+                        + "(%d dropped so far, beyond app.prediction-log.max-pending-lines)", batch.size(), file,
+                        e.getMessage(), (long) linesDropped.count());
                 return 0;
             }
             flushTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);

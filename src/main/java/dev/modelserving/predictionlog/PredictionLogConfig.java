@@ -23,4 +23,12 @@ public interface PredictionLogConfig {
     /** Lines buffered before a flush is started early, without waiting for the interval. */
     @WithDefault("10000")
     int bufferSize();
+
+    /**
+     * Lines kept in memory at most while the file cannot be written (a full or failing disk); beyond it the oldest
+     * are dropped and counted in {@code prediction_log_lines_dropped_total}, rather than growing until the process
+     * runs out of memory. About 300 bytes a line.
+     */
+    @WithDefault("100000")
+    int maxPendingLines();
 }

@@ -25,7 +25,7 @@ import java.util.Map;
 final class SchemaMigrations {
 
     /** In order; never edit one that has shipped, add the next. */
-    static final List<String> FILES = List.of("V1__users_orders_tasks.sql");
+    static final List<String> FILES = List.of("V1__users_orders_tasks.sql", "V2__ended_tasks_drop_inputs.sql");
     private static final String DIRECTORY = "db/migration/";
     /** Any constant shared by every replica: the key of the advisory lock. */
     private static final long LOCK = 0x6d6f64656c5fL;

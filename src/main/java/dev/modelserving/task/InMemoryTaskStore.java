@@ -1,5 +1,8 @@
 package dev.modelserving.task;
 
+import dev.modelserving.problem.QueueFullException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -12,19 +15,29 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import org.jboss.logging.Logger;
 
 /**
  * The embedded default: tasks live as long as the process. Every transition is one atomic map operation, and the
  * write that goes with it is applied inside it. Queued and running tasks are also indexed, so that claims, counts
  * and sweeps do not walk the ended tasks kept for their retention.
+ * <p>
+ * Memory is bounded whatever the submission rate: a task's input is dropped the moment the task ends; the inputs of
+ * unfinished tasks may take {@code app.tasks.max-input-memory} at most (a submission beyond it is refused with 429);
+ * and at most {@code app.tasks.max-ended} ended tasks are kept, the oldest ended evicted first, besides the
+ * retention.
  */
 @ApplicationScoped
 @Typed(InMemoryTaskStore.class)
 public class InMemoryTaskStore implements TaskStore {
+
+    private static final Logger LOG = Logger.getLogger(InMemoryTaskStore.class);
 
     private final ConcurrentHashMap<String, Entry> tasks = new ConcurrentHashMap<>();
     /** QUEUED tasks, oldest submission first: a rescued task keeps its place once its backoff has passed. */
@@ -32,7 +45,17 @@ public class InMemoryTaskStore implements TaskStore {
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger queuedCount = new AtomicInteger();
     private final AtomicInteger runningCount = new AtomicInteger();
+    /** Ids of ended tasks in the order they ended: eviction by count and by age takes from the head. */
+    private final ConcurrentLinkedQueue<String> ended = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger endedCount = new AtomicInteger();
+    private final AtomicLong inputBytes = new AtomicLong();
     private final Clock clock;
+    private final int maxEnded;
+    private final long maxInputBytes;
+    private final Counter evictedOverCount;
+    private final Counter evictedByAge;
+    /** Evicted over {@code max-ended} since the last retention sweep, which logs it. */
+    private final AtomicInteger evictedSinceSweep = new AtomicInteger();
 
     private record QueueKey(Instant submittedAt, String id) implements Comparable<QueueKey> {
 
@@ -47,16 +70,35 @@ public class InMemoryTaskStore implements TaskStore {
         }
     }
 
-    /** A task with what only the store needs: its input, when it may run, and until when it is leased. */
+    /**
+     * A task with what only the store needs: its input (null once ended: nothing needs it then), when it may run,
+     * and until when it is leased.
+     */
     private record Entry(Task task, byte[] input, Instant runAt, Instant leaseUntil) {
 
         Entry with(Task next) {
-            return new Entry(next, input, runAt, next.state() == TaskState.RUNNING ? leaseUntil : null);
+            return new Entry(next, next.state().isTerminal() ? null : input, runAt,
+                    next.state() == TaskState.RUNNING ? leaseUntil : null);
+        }
+
+        int inputSize() {
+            return input == null ? 0 : input.length;
         }
     }
 
-    public InMemoryTaskStore(Clock clock) {
+    public InMemoryTaskStore(Clock clock, TaskConfig config, MeterRegistry metrics) {
         this.clock = clock;
+        this.maxEnded = config.maxEnded();
+        this.maxInputBytes = config.maxInputMemory().asLongValue();
+        this.evictedOverCount = evictions(metrics, "max-ended");
+        this.evictedByAge = evictions(metrics, "retention");
+        metrics.gauge("tasks.input.bytes", inputBytes);
+    }
+
+    private static Counter evictions(MeterRegistry metrics, String reason) {
+        return Counter.builder("tasks.evicted").tag("reason", reason)
+                .description("Ended tasks the in-memory store evicted, by the bound that evicted them")
+                .register(metrics);
     }
 
     @Override
@@ -67,6 +109,11 @@ public class InMemoryTaskStore implements TaskStore {
     @Override
     public Uni<Void> enqueue(Task task, byte[] input, TaskWrite alongside) {
         return Uni.createFrom().item(() -> {
+            long held = inputBytes.get();
+            if (held > 0 && held + input.length > maxInputBytes) {
+                throw new QueueFullException("The task queue holds " + held / 1024 + " KiB of inputs, its limit in "
+                        + "memory; nothing was accepted, retry later", 5);
+            }
             tasks.compute(task.id(), (id, existing) -> {
                 if (existing != null) {
                     throw new IllegalStateException("task " + id + " exists already");
@@ -166,6 +213,7 @@ public class InMemoryTaskStore implements TaskStore {
                 after.set(next.task());
                 return next;
             });
+            trimEnded();
             return Optional.ofNullable(after.get());
         });
     }
@@ -217,11 +265,48 @@ public class InMemoryTaskStore implements TaskStore {
     public Uni<Integer> evictEndedBefore(Duration retention) {
         return Uni.createFrom().item(() -> {
             Instant cutoff = now().minus(retention);
-            int before = tasks.size();
-            tasks.values().removeIf(e -> e.task().state().isTerminal() && e.task().finishedAt() != null
-                    && e.task().finishedAt().isBefore(cutoff));
-            return Math.max(0, before - tasks.size());
+            int evicted = 0;
+            // Tasks are in the order they ended, so the first one young enough ends the sweep.
+            for (String id = ended.peek(); id != null; id = ended.peek()) {
+                Entry entry = tasks.get(id);
+                if (entry != null && !entry.task().finishedAt().isBefore(cutoff)) {
+                    break;
+                }
+                if (ended.remove(id)) {
+                    endedCount.decrementAndGet();
+                    if (entry != null && tasks.remove(id, entry)) {
+                        evicted++;
+                    }
+                }
+            }
+            evictedByAge.increment(evicted);
+            int overCount = evictedSinceSweep.getAndSet(0);
+            if (overCount > 0) {
+                LOG.infof("Evicted %d ended task(s) beyond app.tasks.max-ended=%d since the last sweep", overCount,
+                        maxEnded);
+            }
+            return evicted;
         });
+    }
+
+    @Override
+    public Uni<Long> inputBytes() {
+        return Uni.createFrom().item(inputBytes::get);
+    }
+
+    /** Evicts the oldest ended tasks beyond {@code max-ended}. Called outside any map operation. */
+    private void trimEnded() {
+        while (endedCount.get() > maxEnded) {
+            String id = ended.poll();
+            if (id == null) {
+                return;
+            }
+            endedCount.decrementAndGet();
+            if (tasks.remove(id) != null) {
+                evictedOverCount.increment();
+                evictedSinceSweep.incrementAndGet();
+            }
+        }
     }
 
     /** Applies {@code update} atomically; it returns null for "not applicable". Returns the new entry if changed. */
@@ -236,15 +321,24 @@ public class InMemoryTaskStore implements TaskStore {
             changed.set(next);
             return next;
         });
+        trimEnded();
         return changed.get();
     }
 
-    /** Keeps the queue and running indexes in step with a task's change; called while the task is held. */
+    /**
+     * Keeps the queue, running and ended indexes and the input total in step with a task's change; called while the
+     * task is held.
+     */
     private void index(Entry before, Entry after) {
+        inputBytes.addAndGet(after.inputSize() - (before == null ? 0 : before.inputSize()));
         TaskState was = before == null ? null : before.task().state();
         TaskState now = after.task().state();
         if (was == now) {
             return;
+        }
+        if (now.isTerminal()) {
+            ended.add(after.task().id());
+            endedCount.incrementAndGet();
         }
         if (was == TaskState.QUEUED) {
             queue.remove(QueueKey.of(before.task()));

@@ -186,7 +186,13 @@ public class PgTaskStore implements TaskStore {
                         .addString(ending.reason()))
                 .map(this::first)
                 .flatMap(ended -> ended.isEmpty() ? Uni.createFrom().item(ended)
-                        : apply(tx, ending.write()).replaceWith(ended));
+                        : apply(tx, ending.write()).chain(() -> dropInput(tx, lease.taskId())).replaceWith(ended));
+    }
+
+    /** An ended task's input goes with its end, in the same transaction: nothing needs it afterwards. */
+    private static Uni<Void> dropInput(SqlConnection tx, String taskId) {
+        return tx.preparedQuery("DELETE FROM task_inputs WHERE task_id = $1").execute(Tuple.of(UUID.fromString(taskId)))
+                .replaceWithVoid();
     }
 
     @Override
@@ -210,7 +216,8 @@ public class PgTaskStore implements TaskStore {
                     return update(tx, "UPDATE tasks t SET state = 'CANCELLED', finished_at = now(), "
                             + "error = $2::text::jsonb, reason = $3 WHERE t.id = $1 RETURNING " + COLUMNS,
                             Tuple.of(uuid.get(), write(ending.error()), ending.reason()))
-                            .call(() -> apply(tx, ending.write()));
+                            .call(() -> apply(tx, ending.write()))
+                            .call(() -> dropInput(tx, id));
                 }));
     }
 
@@ -248,6 +255,7 @@ public class PgTaskStore implements TaskStore {
         return update(tx, "UPDATE tasks t SET error = $2::text::jsonb, reason = $3 WHERE t.id = $1 RETURNING "
                 + COLUMNS, Tuple.of(UUID.fromString(task.id()), write(ending.error()), ending.reason()))
                 .call(() -> apply(tx, ending.write()))
+                .call(() -> dropInput(tx, task.id()))
                 .map(Optional::orElseThrow);
     }
 
@@ -271,6 +279,12 @@ public class PgTaskStore implements TaskStore {
                 .execute(Tuple.of(retention.toMillis()))
                 .flatMap(rows -> rows.rowCount() == BATCH ? evictBatch(retention, sofar + BATCH)
                         : Uni.createFrom().item(sofar + rows.rowCount()));
+    }
+
+    @Override
+    public Uni<Long> inputBytes() {
+        return database.pool().query("SELECT COALESCE(sum(octet_length(payload)), 0) FROM task_inputs").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     private Uni<Optional<Task>> update(SqlConnection tx, String sql, Tuple arguments) {

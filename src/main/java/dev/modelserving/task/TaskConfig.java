@@ -1,5 +1,6 @@
 package dev.modelserving.task;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -20,6 +21,20 @@ public interface TaskConfig {
     /** How long an ended task stays visible before the janitor evicts it. */
     @WithDefault("1h")
     Duration retention();
+
+    /**
+     * In-memory store only: ended tasks kept at most (about 1 KiB each); beyond it the oldest ended are evicted
+     * first, before their retention. PostgreSQL keeps them for the retention.
+     */
+    @WithDefault("10000")
+    int maxEnded();
+
+    /**
+     * In-memory store only: memory the inputs of unfinished tasks may take (an order's decoded pictures, 3 KiB
+     * each); a submission beyond it is refused with 429. PostgreSQL keeps inputs in the database.
+     */
+    @WithDefault("32M")
+    MemorySize maxInputMemory();
 
     /** How often the janitor looks for ended tasks past their retention. */
     @WithDefault("1m")

@@ -74,8 +74,14 @@ public interface TaskStore {
      */
     Uni<Integer> release(String worker);
 
-    /** Deletes tasks (with their inputs) that ended before now minus {@code retention}; never an unfinished one. */
+    /** Deletes tasks that ended before now minus {@code retention}; never an unfinished one. */
     Uni<Integer> evictEndedBefore(Duration retention);
+
+    /**
+     * Bytes of the inputs the store keeps: those of the tasks that have not ended. A task's input is deleted the
+     * moment it ends (with its end, all or nothing): nothing needs it afterwards.
+     */
+    Uni<Long> inputBytes();
 
     record Counts(int queued, int running) {
     }

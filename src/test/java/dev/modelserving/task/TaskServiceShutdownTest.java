@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.modelserving.problem.IncidentLog;
-import dev.modelserving.store.StoreConfig;
 import dev.modelserving.problem.ShuttingDownException;
+import dev.modelserving.store.StoreConfig;
+import dev.modelserving.support.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -45,51 +45,9 @@ class TaskServiceShutdownTest {
     private final String kind = "shutdown-test-" + UUID.randomUUID();
 
     private static TaskConfig oneWorker() {
-        return new TaskConfig() {
-            public OptionalInt workers() {
-                return OptionalInt.of(1);
-            }
-
-            public int queueCapacity() {
-                return 10;
-            }
-
-            public Duration retention() {
-                return Duration.ofHours(1);
-            }
-
-            public Duration janitorInterval() {
-                return Duration.ofMinutes(1);
-            }
-
-            public Duration maxWait() {
-                return Duration.ofSeconds(30);
-            }
-
-            public Duration lease() {
-                return Duration.ofSeconds(30);
-            }
-
-            public int maxAttempts() {
-                return 3;
-            }
-
-            public Duration retryBackoff() {
-                return Duration.ofSeconds(1);
-            }
-
-            public Duration pollInterval() {
-                return Duration.ofMillis(200);
-            }
-
-            public Duration sweepInterval() {
-                return Duration.ofSeconds(5);
-            }
-
-            public Optional<String> workerId() {
-                return Optional.of("test-worker");
-            }
-        };
+        return TestConfigs.mapping(TaskConfig.class, Map.of("app.tasks.workers", "1", "app.tasks.queue-capacity", "10",
+                "app.tasks.retry-backoff", "1s", "app.tasks.poll-interval", "200ms", "app.tasks.worker-id",
+                "test-worker"));
     }
 
     /** Gated jobs of 100 items that record how they ended. */

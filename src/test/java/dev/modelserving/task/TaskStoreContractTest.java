@@ -47,10 +47,18 @@ class TaskStoreContractTest {
     private final Map<String, String> endWrites = new ConcurrentHashMap<>();
 
     private Task enqueue(int maxAttempts) {
+        return enqueue(maxAttempts, new byte[] {1, 2, 3});
+    }
+
+    private Task enqueue(int maxAttempts, byte[] input) {
         Task task = Task.queued(UUID.randomUUID().toString(), "contract", "owner-" + UUID.randomUUID(), 4, null,
                 maxAttempts, Instant.now());
-        store.enqueue(task, new byte[] {1, 2, 3}, TaskWrite.NONE).await().indefinitely();
+        store.enqueue(task, input, TaskWrite.NONE).await().indefinitely();
         return task;
+    }
+
+    private long inputBytes() {
+        return store.inputBytes().await().indefinitely();
     }
 
     private TaskStore.Endings recording() {
@@ -180,6 +188,30 @@ class TaskStoreContractTest {
         assertThat(find(task).state()).isEqualTo(TaskState.QUEUED);
         assertThat(store.claim("w", 1000, LONG).await().indefinitely()).extracting(c -> c.task().id())
                 .doesNotContain(task.id());
+    }
+
+    @Test
+    void anEndedTaskNoLongerHoldsItsInput() throws Exception {
+        long before = inputBytes();
+        Task succeeds = enqueue(3, new byte[1000]);
+        assertThat(inputBytes()).isEqualTo(before + 1000);
+        TaskStore.Claim claim = claimThis(succeeds, "w1", LONG);
+        assertThat(claim.input()).hasSize(1000);
+        store.finish(claim.lease(), new TaskStore.Ending(TaskState.SUCCEEDED, null, null, TaskWrite.NONE))
+                .await().indefinitely();
+        assertThat(inputBytes()).as("after SUCCEEDED").isEqualTo(before);
+
+        Task cancelled = enqueue(3, new byte[700]);
+        store.requestCancel(cancelled.id(), recording()).await().indefinitely();
+        assertThat(inputBytes()).as("after a queued task's cancel").isEqualTo(before);
+
+        Task lost = enqueue(1, new byte[500]);
+        claimThis(lost, "dead", EXPIRED);
+        Thread.sleep(20);
+        store.rescueExpired(Duration.ZERO, recording()).await().indefinitely();
+        assertThat(find(lost).state()).isEqualTo(TaskState.FAILED);
+        // Other tests' tasks rescued by the same sweep may have ended too, and released theirs.
+        assertThat(inputBytes()).as("after FAILED by rescue").isLessThanOrEqualTo(before);
     }
 
     @Test
