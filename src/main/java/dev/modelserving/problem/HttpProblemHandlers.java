@@ -25,12 +25,14 @@ public class HttpProblemHandlers {
 
     private final ObjectMapper json;
     private final IncidentLog incidents;
+    private final ClientDisconnects disconnects;
     private final long maxBodyBytes;
 
-    public HttpProblemHandlers(ObjectMapper json, IncidentLog incidents,
+    public HttpProblemHandlers(ObjectMapper json, IncidentLog incidents, ClientDisconnects disconnects,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBody) {
         this.json = json;
         this.incidents = incidents;
+        this.disconnects = disconnects;
         this.maxBodyBytes = maxBody.asLongValue();
     }
 
@@ -74,6 +76,8 @@ public class HttpProblemHandlers {
         } else if (status >= 400 && status < 500) {
             ProblemType type = ProblemType.forStatus(status);
             send(ctx, type, type.title() + ": " + ctx.request().method() + " " + ctx.request().path());
+        } else if (ctx.failure() != null && disconnects.gone(ctx.failure(), ctx.request())) {
+            ctx.response().close();
         } else if (ctx.failure() != null || status >= 500) {
             String incident = incidents.record(ctx.failure(), ctx.request().method() + " " + ctx.request().path());
             Problem problem = Problem.of(ProblemType.INTERNAL_ERROR,

@@ -33,10 +33,12 @@ public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     private final IncidentLog incidents;
+    private final ClientDisconnects disconnects;
     private final AllowedMethods allowedMethods;
 
-    public ProblemMappers(IncidentLog incidents, AllowedMethods allowedMethods) {
+    public ProblemMappers(IncidentLog incidents, ClientDisconnects disconnects, AllowedMethods allowedMethods) {
         this.incidents = incidents;
+        this.disconnects = disconnects;
         this.allowedMethods = allowedMethods;
     }
 
@@ -86,6 +88,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response jsonMismatch(MismatchedInputException e, HttpServerRequest request) {
+        if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+            return malformedJson("The body has content after the end of its JSON document", request);
+        }
         String pointer = JsonPointers.of(e.getPath());
         String detail = pointer.isEmpty()
                 ? "The request body does not have the expected shape"
@@ -198,6 +203,10 @@ public class ProblemMappers {
             // client, and nothing went wrong on our side.
             LOG.debugf("failure after the response was sent for %s %s: %s", request.method(), request.path(), e);
             return Response.status(Response.Status.INTERNAL_SERVER_ERROR).build();
+        }
+        if (disconnects.gone(e, request)) {
+            // Nobody will read this answer; it only closes the exchange.
+            return Response.status(Response.Status.BAD_REQUEST).build();
         }
         String incident = incidents.record(e, request.method() + " " + request.path());
         return ProblemResponses.of(Problem.of(ProblemType.INTERNAL_ERROR,
