@@ -1,5 +1,6 @@
 package dev.modelserving.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -113,13 +114,22 @@ public final class PostgresServer implements AutoCloseable {
         return run(command);
     }
 
+    /**
+     * Runs a server tool and returns what it printed on standard output; standard error is kept apart (a warning
+     * there is not data) and only shown when the tool fails. The tools run from "/": as the postgres user they may
+     * not be allowed into the test's own working directory (a clone in a private folder), and psql warns then.
+     */
     private static String run(List<String> command) {
+        Path errors = null;
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            errors = Files.createTempFile("model-serving-pg-tool", ".err");
+            Process process = new ProcessBuilder(command).directory(new File("/"))
+                    .redirectError(errors.toFile()).start();
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output
+                        + Files.readString(errors, StandardCharsets.UTF_8));
             }
             return output;
         } catch (IOException e) {
@@ -127,6 +137,10 @@ public final class PostgresServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            if (errors != null) {
+                errors.toFile().delete();
+            }
         }
     }
 
