@@ -1,8 +1,8 @@
 package dev.modelserving;
 
-import ai.onnxruntime.OrtEnvironment;
 import dev.modelserving.cli.PredictCommand;
 import dev.modelserving.cli.Usage;
+import dev.modelserving.model.OnnxRuntimeEnvironment;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -25,7 +25,7 @@ public final class Main {
     private static void preloadModelRuntime() {
         Thread preload = new Thread(() -> {
             try {
-                OrtEnvironment.getEnvironment();
+                OnnxRuntimeEnvironment.get();
             } catch (RuntimeException | LinkageError e) {
                 // reported by ModelLifecycle when it loads the model
             }

@@ -41,7 +41,7 @@ public final class Classifier implements AutoCloseable {
 
     /** Opens a session and checks that the model has the signature this service can serve. */
     public static Classifier open(byte[] model, int intraOpThreads) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxRuntimeEnvironment.get();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(intraOpThreads);
         options.setInterOpNumThreads(1);

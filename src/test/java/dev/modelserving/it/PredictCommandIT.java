@@ -58,6 +58,35 @@ class PredictCommandIT {
     }
 
     @Test
+    void classifiesAThousandFilesNamedOnOneCommandLine() throws Exception {
+        Path folder = Files.createTempDirectory(Path.of("target"), "many-pictures-");
+        List<Fixtures.Fixture> fixtures = Fixtures.all();
+        List<String> args = new ArrayList<>(List.of("predict"));
+        for (int i = 0; i < 1000; i++) {
+            Path copy = folder.resolve(String.format("picture-with-a-longish-name-%04d.png", i));
+            Files.copy(fixtures.get(i % fixtures.size()).path(), copy);
+            args.add(copy.toString());
+        }
+        Run run = run(Map.of(), args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<String> lines = run.stdout().lines().toList();
+        assertThat(lines).hasSize(1000);
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(json.readTree(lines.get(i)).path("label").asText()).as("line %d", i)
+                    .isEqualTo(fixtures.get(i % fixtures.size()).predicted());
+        }
+    }
+
+    @Test
+    void aLongJvmOptionDoesNotCrashTheStart() throws Exception {
+        Run run = run(Map.of("padding.for.a.long.command.line", "x".repeat(4200)), "predict",
+                Fixtures.first().path().toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout().lines()).hasSize(1);
+    }
+
+    @Test
     void anUnreadableFileGetsAnErrorLineAndExitCode1() throws Exception {
         Path notAnImage = Files.writeString(Files.createTempFile(Path.of("target"), "text-", ".png"), "hello");
         Run run = run(Map.of(), "predict", Fixtures.first().path().toString(), "/no/such/file.png",
