@@ -193,19 +193,26 @@ public class ImagePreprocessor {
             for (int ox = 0; ox < outW; ox++) {
                 double x0 = ox * stepX;
                 double x1 = x0 + stepX;
-                out[(oy + offY) * SIDE + ox + offX] = (float) boxAverage(gray, width, x0, x1, y0, y1);
+                out[(oy + offY) * SIDE + ox + offX] = (float) boxAverage(gray, width, height, x0, x1, y0, y1);
             }
         }
         return out;
     }
 
-    /** Mean of the source over the rectangle [x0,x1) x [y0,y1), weighting partly covered pixels by coverage. */
-    private static double boxAverage(float[] gray, int width, double x0, double x1, double y0, double y1) {
+    /**
+     * Mean of the source over the rectangle [x0,x1) x [y0,y1), weighting partly covered pixels by coverage. The last
+     * box's far edge is the picture's edge up to rounding (12 * 21/13 + 21/13 = 21.000000000000004), so the bounds are
+     * clamped to the picture.
+     */
+    private static double boxAverage(float[] gray, int width, int height, double x0, double x1, double y0,
+            double y1) {
         double sum = 0;
         double area = 0;
-        for (int y = (int) Math.floor(y0); y < Math.ceil(y1); y++) {
+        int yEnd = Math.min(height, (int) Math.ceil(y1));
+        int xEnd = Math.min(width, (int) Math.ceil(x1));
+        for (int y = (int) Math.floor(y0); y < yEnd; y++) {
             double wy = Math.min(y + 1, y1) - Math.max(y, y0);
-            for (int x = (int) Math.floor(x0); x < Math.ceil(x1); x++) {
+            for (int x = (int) Math.floor(x0); x < xEnd; x++) {
                 double w = wy * (Math.min(x + 1, x1) - Math.max(x, x0));
                 sum += gray[y * width + x] * w;
                 area += w;
