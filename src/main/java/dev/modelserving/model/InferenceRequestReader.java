@@ -34,6 +34,9 @@ final class InferenceRequestReader {
             }
         }
         V2Protocol.InputTensor tensor = request.inputs().get(0);
+        if (tensor == null) {
+            throw invalid("inputs/0", "Input 0 is null; it must be an object with name, shape, datatype and data");
+        }
         String name = tensor.name();
         if (!input.name().equals(name)) {
             throw invalid("inputs/0/name", "Unknown input '" + name + "'; the model's input is '" + input.name() + "'");

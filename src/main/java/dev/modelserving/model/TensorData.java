@@ -48,11 +48,18 @@ public record TensorData(float[] values, Optional<String> problem) {
                         if (count == values.length) {
                             values = Arrays.copyOf(values, values.length * 2);
                         }
-                        values[count++] = parser.getFloatValue();
+                        float value = parser.getFloatValue();
+                        if (!Float.isFinite(value) && problem == null) {
+                            // 1e39 and beyond overflow FP32 to infinity: the model would answer NaN.
+                            problem = "a value that is not a finite FP32 number at position " + count + ": "
+                                    + abbreviate(parser.getText());
+                        }
+                        values[count++] = value;
                     }
                     default -> {
                         if (problem == null) {
-                            problem = "a non-numeric value: " + abbreviate(parser.getText());
+                            problem = "a non-numeric value at position " + count + ": "
+                                    + abbreviate(parser.getText());
                         }
                         parser.skipChildren();
                     }

@@ -217,4 +217,25 @@ class InferenceResourceTest {
         assertThat(assertProblem(wrongType, 400, INFER)).contains("/inputs/0/shape");
         assertProblem(given().auth().oauth2(token).contentType(ContentType.JSON).post(INFER), 400, INFER);
     }
+
+    @Test
+    void aNullInputIs400NamingWhere() {
+        Response response = given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"inputs\":[null]}")
+                .post(INFER);
+        assertThat(assertProblem(response, 400, INFER)).contains("Input 0 is null");
+        assertThat(response.jsonPath().getString("errors[0].pointer")).isEqualTo("/inputs/0");
+    }
+
+    @Test
+    void valuesThatAreNotFiniteFp32NumbersAre400NamingThePosition() throws IOException {
+        for (String value : List.of("1e39", "-1e39", "1e308", "null")) {
+            String data = "[" + "0.5,".repeat(7) + value + "," + "0.5,".repeat(775) + "0.5]";
+            Response response = given().auth().oauth2(token).contentType(ContentType.JSON)
+                    .body("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,784],\"datatype\":\"FP32\",\"data\":"
+                            + data + "}]}")
+                    .post(INFER);
+            assertThat(assertProblem(response, 400, INFER)).as(value).contains("'input'").contains("position 7")
+                    .contains(value);
+        }
+    }
 }
