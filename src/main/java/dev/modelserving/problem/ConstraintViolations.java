@@ -3,6 +3,11 @@ package dev.modelserving.problem;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +31,55 @@ final class ConstraintViolations {
         return name;
     }
 
+    /**
+     * The name the client used for a violated method parameter — that of its {@code @QueryParam}, {@code @PathParam},
+     * {@code @HeaderParam} or {@code @FormParam} — rather than the Java identifier ({@code wait}, not
+     * {@code waitSeconds}). The resource class may be a generated subclass: the annotations are on the declaring one.
+     */
+    private static String nameSent(ConstraintViolation<?> violation, Path.Node parameter) {
+        Path.MethodNode method = null;
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.METHOD) {
+                method = node.as(Path.MethodNode.class);
+            }
+        }
+        if (method == null) {
+            return parameter.getName();
+        }
+        int index = parameter.as(Path.ParameterNode.class).getParameterIndex();
+        Class<?>[] types = method.getParameterTypes().toArray(Class<?>[]::new);
+        for (Class<?> type = violation.getRootBeanClass(); type != null; type = type.getSuperclass()) {
+            try {
+                for (Annotation annotation : type.getDeclaredMethod(method.getName(), types)
+                        .getParameterAnnotations()[index]) {
+                    String name = jaxRsName(annotation);
+                    if (name != null) {
+                        return name;
+                    }
+                }
+            } catch (NoSuchMethodException e) {
+                // declared further up
+            }
+        }
+        return parameter.getName();
+    }
+
+    private static String jaxRsName(Annotation annotation) {
+        if (annotation instanceof QueryParam query) {
+            return query.value();
+        }
+        if (annotation instanceof PathParam path) {
+            return path.value();
+        }
+        if (annotation instanceof HeaderParam header) {
+            return header.value();
+        }
+        if (annotation instanceof FormParam form) {
+            return form.value();
+        }
+        return null;
+    }
+
     record Sorted(List<Problem.FieldError> parameters, List<Problem.FieldError> bodyFields) {
     }
 
@@ -37,7 +91,7 @@ final class ConstraintViolations {
             StringBuilder pointer = new StringBuilder();
             for (Path.Node node : violation.getPropertyPath()) {
                 if (node.getKind() == ElementKind.PARAMETER) {
-                    parameter = node.getName();
+                    parameter = nameSent(violation, node);
                 } else if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.CONTAINER_ELEMENT) {
                     if (node.getIndex() != null) {
                         pointer.append('/').append(node.getIndex());

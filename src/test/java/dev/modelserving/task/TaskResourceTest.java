@@ -148,6 +148,11 @@ class TaskResourceTest {
         String id = submit(1);
         Response response = given().auth().oauth2(token).queryParam("wait", 31).get("/tasks/" + id);
         assertProblem(response, 400, "/tasks/" + id);
+        Response negative = given().auth().oauth2(token).queryParam("wait", -1).get("/tasks/" + id);
+        assertProblem(negative, 400, "/tasks/" + id);
+        // The parameter as the client sent it, not the Java identifier behind it.
+        assertThat(response.jsonPath().getString("errors[0].parameter")).isEqualTo("wait");
+        assertThat(negative.jsonPath().getString("errors[0].parameter")).isEqualTo("wait");
         advance(id, 1);
     }
 
