@@ -18,10 +18,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +30,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
@@ -48,6 +51,8 @@ public class OrderResource {
     static final String RESPOND_ASYNC = "respond-async";
     /** Optional client key that makes a retried POST return the first request's order or task. */
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final String IDEMPOTENCY_KEY_DOC = "1-255 visible ASCII characters; a repeat with the same key "
+            + "returns the first answer's order or task and creates nothing";
     /** Set on the answer to a repeat of an earlier request with the same key. */
     static final String IDEMPOTENT_REPLAY = "Idempotent-Replayed";
 
@@ -76,9 +81,10 @@ public class OrderResource {
     @APIResponse(responseCode = "422", description = "No items, too many, or an unusable item (named by index)")
     @APIResponse(responseCode = "429", description = "Task queue full; Retry-After")
     @APIResponse(responseCode = "503", description = "Shutting down, or the model is not loaded")
+    @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = IDEMPOTENCY_KEY_DOC)
     public Uni<Response> placeJson(@NotNull(message = "a JSON body is required") OrderRequest request,
-            @HeaderParam("Prefer") String prefer, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
-        return place(() -> items.fromJson(request), prefer, idempotencyKey);
+            @HeaderParam("Prefer") String prefer, HttpServerRequest http) {
+        return place(() -> items.fromJson(request), prefer, http);
     }
 
     @POST
@@ -94,25 +100,34 @@ public class OrderResource {
     @APIResponse(responseCode = "422", description = "No pictures, too many, or an undecodable one (named by index)")
     @APIResponse(responseCode = "429", description = "Task queue full; Retry-After")
     @APIResponse(responseCode = "503", description = "Shutting down, or the model is not loaded")
+    @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = IDEMPOTENCY_KEY_DOC)
     public Uni<Response> placeMultipart(@RestForm("images") List<FileUpload> images,
-            @HeaderParam("Prefer") String prefer, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+            @HeaderParam("Prefer") String prefer, HttpServerRequest http) {
         List<FileUpload> parts = images == null ? List.of() : List.copyOf(images);
-        return place(() -> items.fromImages(readAll(parts)), prefer, idempotencyKey);
+        return place(() -> items.fromImages(readAll(parts)), prefer, http);
     }
 
-    private Uni<Response> place(Supplier<List<float[]>> readItems, String prefer, String idempotencyKey) {
+    /**
+     * The {@code Idempotency-Key} is read from the request itself: a {@code @HeaderParam} turns an empty header into
+     * no header, and an empty key must be a 400, not an order without a key.
+     */
+    private Uni<Response> place(Supplier<List<float[]>> readItems, String prefer, HttpServerRequest http) {
         boolean preferAsync = prefer != null && prefer.toLowerCase(java.util.Locale.ROOT).contains(RESPOND_ASYNC);
-        String key = IdempotencyKeys.check(idempotencyKey);
+        String key = IdempotencyKeys.check(http.getHeader(IDEMPOTENCY_KEY));
         return orders.place(caller.name(), readItems, preferAsync, caller.predictionContext(), key)
                 .map(OrderResource::response);
     }
 
-    /** 201 + the order when it was processed at once, else 202 + its task; a repeat says so in a header. */
+    /**
+     * 201 + the order when it was processed at once, else 202 + its task; a repeat says so in a header. Locations
+     * are relative references (RFC 9110, 10.2.2): built from the Host header they would be the client's to choose.
+     */
     private static Response response(OrderService.Placed placed) {
         Response.ResponseBuilder response = placed.task()
-                .map(task -> Response.accepted(task).location(URI.create("/tasks/" + task.id()))
+                .map(task -> Response.accepted(task).header(HttpHeaders.LOCATION, "/tasks/" + task.id())
                         .header("Retry-After", "1"))
-                .orElseGet(() -> Response.created(URI.create("/orders/" + placed.order().id()))
+                .orElseGet(() -> Response.status(Response.Status.CREATED)
+                        .header(HttpHeaders.LOCATION, "/orders/" + placed.order().id())
                         .entity(placed.order()));
         if (placed.repeated()) {
             response.header(IDEMPOTENT_REPLAY, "true");

@@ -22,6 +22,8 @@ public record CreateUserRequest(
         String password,
 
         @Size(max = 100, message = "must be at most 100 characters")
+        // No control characters (PostgreSQL cannot store NUL in text) and no lone surrogate halves (not Unicode).
+        @Pattern(regexp = "[^\\p{Cc}\\p{Cs}]*", message = "may not contain control characters or invalid Unicode")
         @Schema(example = "Alice", maxLength = 100, description = "Defaults to the username")
         String displayName) {
 }

@@ -16,8 +16,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -52,8 +52,9 @@ public class UserResource {
     @APIResponse(responseCode = "415", description = "Not JSON")
     @APIResponse(responseCode = "422", description = "Invalid username, password or display name")
     public Uni<Response> register(@NotNull(message = "a JSON body is required") @Valid CreateUserRequest request) {
-        return users.register(request).map(user -> Response
-                .created(URI.create("/users/" + user.username()))
+        // A relative reference (RFC 9110, 10.2.2): built from the Host header it would be the client's to choose.
+        return users.register(request).map(user -> Response.status(Response.Status.CREATED)
+                .header(HttpHeaders.LOCATION, "/users/" + user.username())
                 .entity(UserView.of(user))
                 .build());
     }

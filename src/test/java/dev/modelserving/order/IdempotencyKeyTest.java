@@ -93,6 +93,7 @@ class IdempotencyKeyTest {
         String token = Api.newUserToken();
         assertProblem(post(token, "x".repeat(256), false), 400, "/orders");
         assertProblem(post(token, "two words", false), 400, "/orders");
+        assertProblem(post(token, "", false), 400, "/orders");
         assertThat(total(token)).isEqualTo("0");
     }
 }

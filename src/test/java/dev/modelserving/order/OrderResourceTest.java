@@ -68,7 +68,7 @@ class OrderResourceTest {
         Response response = asUser().contentType(ContentType.JSON).body(imageItems(fixtures)).post("/orders");
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(201);
         String id = response.jsonPath().getString("id");
-        assertThat(response.header("Location")).endsWith("/orders/" + id);
+        assertThat(response.header("Location")).isEqualTo("/orders/" + id);
         assertThat(response.jsonPath().getString("status")).isEqualTo("COMPLETED");
         assertThat(response.jsonPath().getList("products.label"))
                 .containsExactlyElementsOf(fixtures.stream().map(Fixtures.Fixture::predicted).toList());
@@ -98,7 +98,7 @@ class OrderResourceTest {
         Response accepted = asUser().contentType(ContentType.JSON).body(imageItems(fixtures)).post("/orders");
         assertThat(accepted.statusCode()).as(accepted.asString()).isEqualTo(202);
         String taskId = accepted.jsonPath().getString("id");
-        assertThat(accepted.header("Location")).endsWith("/tasks/" + taskId);
+        assertThat(accepted.header("Location")).isEqualTo("/tasks/" + taskId);
         assertThat(accepted.header("Retry-After")).isEqualTo("1");
         assertThat(accepted.jsonPath().getString("kind")).isEqualTo("order-classification");
         assertThat(accepted.jsonPath().getInt("progress.total")).isEqualTo(fixtures.size());

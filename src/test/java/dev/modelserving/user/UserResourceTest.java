@@ -16,6 +16,15 @@ import org.junit.jupiter.api.Test;
 class UserResourceTest {
 
     @Test
+    void theLocationIsARelativeReferenceWhateverTheHostHeaderSays() {
+        String username = Api.uniqueUsername("host");
+        Response response = given().header("Host", "evil.example").contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", Api.PASSWORD)).post("/users");
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.header("Location")).isEqualTo("/users/" + username);
+    }
+
+    @Test
     void registersAUserAndNeverShowsThePassword() {
         String username = Api.uniqueUsername("alice");
         Response response = given().contentType(ContentType.JSON)
@@ -59,6 +68,23 @@ class UserResourceTest {
         List<Map<String, String>> errors = response.jsonPath().getList("errors");
         assertThat(errors).extracting(e -> e.get("pointer")).contains("/username", "/password");
         assertThat(errors).allSatisfy(e -> assertThat(e.get("detail")).isNotBlank());
+    }
+
+    @Test
+    void aDisplayNameWithControlCharactersOrLoneSurrogatesIs422() {
+        for (String displayName : new String[] {"a\\u0000b", "tab\\there", "half \\ud800 a pair", "\\udc00"}) {
+            Response response = given().contentType(ContentType.JSON)
+                    .body("{\"username\":\"" + Api.uniqueUsername("ctl") + "\",\"password\":\"" + Api.PASSWORD
+                            + "\",\"displayName\":\"" + displayName + "\"}")
+                    .post("/users");
+            assertProblem(response, 422, "/users");
+            assertThat(response.jsonPath().getList("errors.pointer")).as(displayName).containsExactly("/displayName");
+        }
+        // A real pair is a character like any other.
+        given().contentType(ContentType.JSON)
+                .body("{\"username\":\"" + Api.uniqueUsername("emoji") + "\",\"password\":\"" + Api.PASSWORD
+                        + "\",\"displayName\":\"Alice \\ud83d\\ude00\"}")
+                .post("/users").then().statusCode(201);
     }
 
     @Test
