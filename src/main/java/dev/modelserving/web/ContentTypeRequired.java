@@ -1,0 +1,48 @@
+package dev.modelserving.web;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.lang.reflect.Method;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
+
+/**
+ * A request without {@code Content-Type} to an operation that declares what it consumes is a 415, as the README
+ * says. Left to itself the framework matches such a request to any {@code @Consumes} and reads the body as
+ * whatever the operation takes: a picture endpoint classified an untyped body, an order endpoint parsed it as JSON.
+ */
+public class ContentTypeRequired {
+
+    @ServerRequestFilter
+    public void requireContentType(SimpleResourceInfo resource, HttpServerRequest request) {
+        // Cheap checks first: most requests have a Content-Type or no body by their method.
+        if (request.getHeader(HttpHeaders.CONTENT_TYPE) != null || !carriesBody(request.method())
+                || !declaresConsumes(resource)) {
+            return;
+        }
+        throw new NotSupportedException();
+    }
+
+    private static boolean carriesBody(HttpMethod method) {
+        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    }
+
+    private static boolean declaresConsumes(SimpleResourceInfo resource) {
+        if (resource.getResourceClass() == null) {
+            return false;
+        }
+        if (resource.getResourceClass().isAnnotationPresent(Consumes.class)) {
+            return true;
+        }
+        try {
+            Method method = resource.getResourceClass().getMethod(resource.getMethodName(),
+                    resource.parameterTypes());
+            return method.isAnnotationPresent(Consumes.class);
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+}
