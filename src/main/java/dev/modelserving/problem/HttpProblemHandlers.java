@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Problem documents for failures that never reach the REST layer: a path no route serves, a body over the size
@@ -20,19 +21,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class HttpProblemHandlers {
 
+    private static final Logger LOG = Logger.getLogger(HttpProblemHandlers.class);
     /** Before the framework's own body-limit check, which would answer 413 with an empty body. */
     private static final int BODY_LIMIT_PRIORITY = 9_000;
 
     private final ObjectMapper json;
     private final IncidentLog incidents;
     private final ClientDisconnects disconnects;
+    private final MultipartFailures multipartFailures;
     private final long maxBodyBytes;
 
     public HttpProblemHandlers(ObjectMapper json, IncidentLog incidents, ClientDisconnects disconnects,
+            MultipartFailures multipartFailures,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize maxBody) {
         this.json = json;
         this.incidents = incidents;
         this.disconnects = disconnects;
+        this.multipartFailures = multipartFailures;
         this.maxBodyBytes = maxBody.asLongValue();
     }
 
@@ -71,6 +76,8 @@ public class HttpProblemHandlers {
 
     private void failure(RoutingContext ctx) {
         int status = ctx.statusCode();
+        Problem multipart = ctx.failure() == null ? null
+                : multipartFailures.problemFor(ctx.failure(), ctx.request().path());
         if (status == 413) {
             tooLarge(ctx);
         } else if (status >= 400 && status < 500) {
@@ -78,6 +85,12 @@ public class HttpProblemHandlers {
             send(ctx, type, type.title() + ": " + ctx.request().method() + " " + ctx.request().path());
         } else if (ctx.failure() != null && disconnects.gone(ctx.failure(), ctx.request())) {
             ctx.response().close();
+        } else if (ctx.failure() != null && ctx.response().headWritten()) {
+            // Answered already (a parser that fails again after its first failure was answered): nothing to add.
+            LOG.debugf("failure after the response was sent for %s %s: %s", ctx.request().method(),
+                    ctx.request().path(), ctx.failure());
+        } else if (multipart != null) {
+            write(ctx, multipart);
         } else if (ctx.failure() != null || status >= 500) {
             String incident = incidents.record(ctx.failure(), ctx.request().method() + " " + ctx.request().path());
             Problem problem = Problem.of(ProblemType.INTERNAL_ERROR,

@@ -34,11 +34,14 @@ public class ProblemMappers {
 
     private final IncidentLog incidents;
     private final ClientDisconnects disconnects;
+    private final MultipartFailures multipartFailures;
     private final AllowedMethods allowedMethods;
 
-    public ProblemMappers(IncidentLog incidents, ClientDisconnects disconnects, AllowedMethods allowedMethods) {
+    public ProblemMappers(IncidentLog incidents, ClientDisconnects disconnects, MultipartFailures multipartFailures,
+            AllowedMethods allowedMethods) {
         this.incidents = incidents;
         this.disconnects = disconnects;
+        this.multipartFailures = multipartFailures;
         this.allowedMethods = allowedMethods;
     }
 
@@ -207,6 +210,10 @@ public class ProblemMappers {
         if (disconnects.gone(e, request)) {
             // Nobody will read this answer; it only closes the exchange.
             return Response.status(Response.Status.BAD_REQUEST).build();
+        }
+        Problem multipart = multipartFailures.problemFor(e, request.path());
+        if (multipart != null) {
+            return ProblemResponses.of(multipart);
         }
         String incident = incidents.record(e, request.method() + " " + request.path());
         return ProblemResponses.of(Problem.of(ProblemType.INTERNAL_ERROR,
