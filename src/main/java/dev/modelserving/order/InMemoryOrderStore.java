@@ -1,8 +1,8 @@
 package dev.modelserving.order;
 
+import dev.modelserving.store.EndedQueue;
 import dev.modelserving.task.TaskWrite;
 import dev.modelserving.web.Page;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,13 +14,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
-import org.jboss.logging.Logger;
 
 /**
  * The embedded default: orders live in this process, bounded whatever the order rate. Orders that have ended
@@ -32,8 +28,6 @@ import org.jboss.logging.Logger;
 @Typed(InMemoryOrderStore.class)
 public class InMemoryOrderStore implements OrderStore {
 
-    private static final Logger LOG = Logger.getLogger(InMemoryOrderStore.class);
-
     private static final Comparator<Order> NEWEST_FIRST = Comparator.comparing(Order::createdAt).reversed()
             .thenComparing(Order::id);
 
@@ -42,27 +36,12 @@ public class InMemoryOrderStore implements OrderStore {
     private final ConcurrentHashMap<String, String> byKey = new ConcurrentHashMap<>();
     /** task id -> order id. */
     private final ConcurrentHashMap<String, String> byTask = new ConcurrentHashMap<>();
-    /** Ids of ended orders in the order they ended: eviction by size and by age takes from the head. */
-    private final ConcurrentLinkedQueue<String> ended = new ConcurrentLinkedQueue<>();
-    /** Items of the orders in {@link #ended}. */
-    private final AtomicLong endedItems = new AtomicLong();
-    private final long maxKeptItems;
+    private final EndedQueue ended;
     private final Clock clock;
-    private final Counter evictedOverSize;
-    private final Counter evictedByAge;
-    private final AtomicInteger evictedSinceSweep = new AtomicInteger();
 
     public InMemoryOrderStore(OrderConfig config, Clock clock, MeterRegistry metrics) {
-        this.maxKeptItems = config.maxKeptItems();
+        this.ended = new EndedQueue("orders", "app.orders.max-kept-items", config.maxKeptItems(), metrics);
         this.clock = clock;
-        this.evictedOverSize = evictions(metrics, "max-kept-items");
-        this.evictedByAge = evictions(metrics, "retention");
-    }
-
-    private static Counter evictions(MeterRegistry metrics, String reason) {
-        return Counter.builder("orders.evicted").tag("reason", reason)
-                .description("Ended orders the in-memory store evicted, by the bound that evicted them")
-                .register(metrics);
     }
 
     @Override
@@ -92,65 +71,32 @@ public class InMemoryOrderStore implements OrderStore {
         }
     }
 
-    private void ended(Order order) {
-        ended.add(order.id());
-        endedItems.addAndGet(order.itemCount());
-        // The order that just ended stays even when it alone is over the bound: its owner is about to ask for it.
-        while (endedItems.get() > maxKeptItems) {
-            String oldest = ended.peek();
-            if (oldest == null || oldest.equals(order.id())) {
-                return;
-            }
-            if (ended.remove(oldest) && remove(oldest) != null) {
-                evictedOverSize.increment();
-                evictedSinceSweep.incrementAndGet();
-            }
-        }
+    private static String keyOf(String owner, String key) {
+        return owner + '\0' + key;
     }
 
-    /** Removes an ended order with its index entries; returns it, or null when it was gone. */
-    private Order remove(String id) {
+    private void ended(Order order) {
+        ended.ended(order.id(), order.itemCount(), order.completedAt(), this::evict);
+    }
+
+    /** Removes an ended order with its index entries; whether it was still there. */
+    private boolean evict(String id) {
         Order order = orders.remove(id);
         if (order == null) {
-            return null;
+            return false;
         }
-        endedItems.addAndGet(-order.itemCount());
         if (order.idempotencyKey() != null) {
             byKey.remove(keyOf(order.owner(), order.idempotencyKey()), id);
         }
         if (order.taskId() != null) {
             byTask.remove(order.taskId(), id);
         }
-        return order;
+        return true;
     }
 
     @Override
     public Uni<Integer> evictEndedBefore(Duration retention) {
-        return Uni.createFrom().item(() -> {
-            Instant cutoff = Instant.now(clock).minus(retention);
-            int evicted = 0;
-            // Orders are in the order they ended, so the first one young enough ends the sweep.
-            for (String id = ended.peek(); id != null; id = ended.peek()) {
-                Order order = orders.get(id);
-                if (order != null && !order.completedAt().isBefore(cutoff)) {
-                    break;
-                }
-                if (ended.remove(id) && remove(id) != null) {
-                    evicted++;
-                }
-            }
-            evictedByAge.increment(evicted);
-            int overSize = evictedSinceSweep.getAndSet(0);
-            if (evicted > 0 || overSize > 0) {
-                LOG.infof("Evicted %d ended order(s) past app.orders.retention and %d beyond "
-                        + "app.orders.max-kept-items=%d since the last sweep", evicted, overSize, maxKeptItems);
-            }
-            return evicted;
-        });
-    }
-
-    private static String keyOf(String owner, String key) {
-        return owner + '\0' + key;
+        return Uni.createFrom().item(() -> ended.evictEndedBefore(Instant.now(clock).minus(retention), this::evict));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.modelserving.task;
 
 import dev.modelserving.problem.QueueFullException;
-import io.micrometer.core.instrument.Counter;
+import dev.modelserving.store.EndedQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,13 +15,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
-import org.jboss.logging.Logger;
 
 /**
  * The embedded default: tasks live as long as the process. Every transition is one atomic map operation, and the
@@ -37,25 +36,16 @@ import org.jboss.logging.Logger;
 @Typed(InMemoryTaskStore.class)
 public class InMemoryTaskStore implements TaskStore {
 
-    private static final Logger LOG = Logger.getLogger(InMemoryTaskStore.class);
-
     private final ConcurrentHashMap<String, Entry> tasks = new ConcurrentHashMap<>();
     /** QUEUED tasks, oldest submission first: a rescued task keeps its place once its backoff has passed. */
     private final ConcurrentSkipListSet<QueueKey> queue = new ConcurrentSkipListSet<>();
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger queuedCount = new AtomicInteger();
     private final AtomicInteger runningCount = new AtomicInteger();
-    /** Ids of ended tasks in the order they ended: eviction by count and by age takes from the head. */
-    private final ConcurrentLinkedQueue<String> ended = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger endedCount = new AtomicInteger();
+    private final EndedQueue ended;
     private final AtomicLong inputBytes = new AtomicLong();
     private final Clock clock;
-    private final int maxEnded;
     private final long maxInputBytes;
-    private final Counter evictedOverCount;
-    private final Counter evictedByAge;
-    /** Evicted over {@code max-ended} since the last retention sweep, which logs it. */
-    private final AtomicInteger evictedSinceSweep = new AtomicInteger();
 
     private record QueueKey(Instant submittedAt, String id) implements Comparable<QueueKey> {
 
@@ -88,17 +78,9 @@ public class InMemoryTaskStore implements TaskStore {
 
     public InMemoryTaskStore(Clock clock, TaskConfig config, MeterRegistry metrics) {
         this.clock = clock;
-        this.maxEnded = config.maxEnded();
         this.maxInputBytes = config.maxInputMemory().asLongValue();
-        this.evictedOverCount = evictions(metrics, "max-ended");
-        this.evictedByAge = evictions(metrics, "retention");
+        this.ended = new EndedQueue("tasks", "app.tasks.max-ended", config.maxEnded(), metrics);
         metrics.gauge("tasks.input.bytes", inputBytes);
-    }
-
-    private static Counter evictions(MeterRegistry metrics, String reason) {
-        return Counter.builder("tasks.evicted").tag("reason", reason)
-                .description("Ended tasks the in-memory store evicted, by the bound that evicted them")
-                .register(metrics);
     }
 
     @Override
@@ -198,7 +180,9 @@ public class InMemoryTaskStore implements TaskStore {
     public Uni<Optional<Task>> requestCancel(String id, Endings endings) {
         return Uni.createFrom().item(() -> {
             AtomicReference<Task> after = new AtomicReference<>();
+            AtomicBoolean endedNow = new AtomicBoolean();
             tasks.computeIfPresent(id, (key, e) -> {
+                endedNow.set(e.task().state() == TaskState.QUEUED); // a queued task ends CANCELLED at once
                 Entry next = switch (e.task().state()) {
                     case QUEUED -> {
                         Instant now = now();
@@ -213,7 +197,9 @@ public class InMemoryTaskStore implements TaskStore {
                 after.set(next.task());
                 return next;
             });
-            trimEnded();
+            if (endedNow.get()) {
+                recordEnded(after.get());
+            }
             return Optional.ofNullable(after.get());
         });
     }
@@ -263,30 +249,7 @@ public class InMemoryTaskStore implements TaskStore {
 
     @Override
     public Uni<Integer> evictEndedBefore(Duration retention) {
-        return Uni.createFrom().item(() -> {
-            Instant cutoff = now().minus(retention);
-            int evicted = 0;
-            // Tasks are in the order they ended, so the first one young enough ends the sweep.
-            for (String id = ended.peek(); id != null; id = ended.peek()) {
-                Entry entry = tasks.get(id);
-                if (entry != null && !entry.task().finishedAt().isBefore(cutoff)) {
-                    break;
-                }
-                if (ended.remove(id)) {
-                    endedCount.decrementAndGet();
-                    if (entry != null && tasks.remove(id, entry)) {
-                        evicted++;
-                    }
-                }
-            }
-            evictedByAge.increment(evicted);
-            int overCount = evictedSinceSweep.getAndSet(0);
-            if (overCount > 0) {
-                LOG.infof("Evicted %d ended task(s) beyond app.tasks.max-ended=%d since the last sweep", overCount,
-                        maxEnded);
-            }
-            return evicted;
-        });
+        return Uni.createFrom().item(() -> ended.evictEndedBefore(now().minus(retention), this::evict));
     }
 
     @Override
@@ -294,40 +257,39 @@ public class InMemoryTaskStore implements TaskStore {
         return Uni.createFrom().item(inputBytes::get);
     }
 
-    /** Evicts the oldest ended tasks beyond {@code max-ended}. Called outside any map operation. */
-    private void trimEnded() {
-        while (endedCount.get() > maxEnded) {
-            String id = ended.poll();
-            if (id == null) {
-                return;
-            }
-            endedCount.decrementAndGet();
-            if (tasks.remove(id) != null) {
-                evictedOverCount.increment();
-                evictedSinceSweep.incrementAndGet();
-            }
-        }
+    private void recordEnded(Task task) {
+        ended.ended(task.id(), 1, task.finishedAt(), this::evict);
+    }
+
+    /** Ended tasks never change again, so whatever the queue hands back is still ended. */
+    private boolean evict(String id) {
+        return tasks.remove(id) != null;
     }
 
     /** Applies {@code update} atomically; it returns null for "not applicable". Returns the new entry if changed. */
     private Entry change(String id, UnaryOperator<Entry> update) {
         AtomicReference<Entry> changed = new AtomicReference<>();
+        AtomicBoolean endedNow = new AtomicBoolean();
         tasks.computeIfPresent(id, (key, entry) -> {
             Entry next = update.apply(entry);
             if (next == null) {
                 return entry;
             }
             index(entry, next);
+            endedNow.set(!entry.task().state().isTerminal() && next.task().state().isTerminal());
             changed.set(next);
             return next;
         });
-        trimEnded();
+        // Outside the map operation: recording may evict other tasks from the same map.
+        if (endedNow.get()) {
+            recordEnded(changed.get().task());
+        }
         return changed.get();
     }
 
     /**
-     * Keeps the queue, running and ended indexes and the input total in step with a task's change; called while the
-     * task is held.
+     * Keeps the queue and running indexes and the input total in step with a task's change; called while the task
+     * is held.
      */
     private void index(Entry before, Entry after) {
         inputBytes.addAndGet(after.inputSize() - (before == null ? 0 : before.inputSize()));
@@ -335,10 +297,6 @@ public class InMemoryTaskStore implements TaskStore {
         TaskState now = after.task().state();
         if (was == now) {
             return;
-        }
-        if (now.isTerminal()) {
-            ended.add(after.task().id());
-            endedCount.incrementAndGet();
         }
         if (was == TaskState.QUEUED) {
             queue.remove(QueueKey.of(before.task()));
