@@ -1,6 +1,6 @@
 import dev.modelserving.model.Classifier;
-import dev.modelserving.model.ImagePreprocessor;
-import dev.modelserving.model.PredictionsConfig;
+import dev.modelserving.inference.ImagePreprocessor;
+import dev.modelserving.inference.PredictionsConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import java.io.InputStream;
 import java.math.BigInteger;

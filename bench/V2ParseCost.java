@@ -2,7 +2,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import dev.modelserving.model.V2Protocol;
+import dev.modelserving.v2.V2Protocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -2,9 +2,9 @@ package dev.modelserving.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelserving.model.Prediction;
-import dev.modelserving.model.PredictionContext;
-import dev.modelserving.model.PredictionService;
+import dev.modelserving.inference.Prediction;
+import dev.modelserving.inference.PredictionContext;
+import dev.modelserving.inference.PredictionService;
 import dev.modelserving.problem.ProblemException;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.RegisterForReflection;

@@ -1,5 +1,6 @@
 package dev.modelserving.model;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -10,6 +11,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+// Methods readable in a native image: AllowedMethods reads their JAX-RS annotations for the Allow header.
+@RegisterForReflection(methods = true, fields = false)
 @Path("/model")
 @Tag(name = "Model", description = "The served model")
 public class ModelResource {

@@ -1,6 +1,6 @@
 package dev.modelserving.order;
 
-import dev.modelserving.problem.BadRequestException;
+import dev.modelserving.problem.InvalidRequestException;
 
 /** The {@code Idempotency-Key} header's rules: optional; when present, 1 to 255 visible ASCII characters. */
 final class IdempotencyKeys {
@@ -16,7 +16,7 @@ final class IdempotencyKeys {
             return null;
         }
         if (key.isEmpty() || key.length() > MAX_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new BadRequestException("Idempotency-Key must be 1 to " + MAX_LENGTH
+            throw new InvalidRequestException("Idempotency-Key must be 1 to " + MAX_LENGTH
                     + " visible ASCII characters (a UUID, say)");
         }
         return key;

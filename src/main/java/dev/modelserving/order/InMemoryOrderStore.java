@@ -2,7 +2,7 @@ package dev.modelserving.order;
 
 import dev.modelserving.store.EndedQueue;
 import dev.modelserving.task.TaskWrite;
-import dev.modelserving.web.Page;
+import dev.modelserving.store.Page;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package dev.modelserving.order;
 
-import dev.modelserving.model.PredictionContext;
+import dev.modelserving.inference.PredictionContext;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

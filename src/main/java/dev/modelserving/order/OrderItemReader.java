@@ -1,8 +1,8 @@
 package dev.modelserving.order;
 
-import dev.modelserving.model.ImagePreprocessor;
-import dev.modelserving.model.PayloadTooLargeException;
-import dev.modelserving.model.PredictionsConfig;
+import dev.modelserving.inference.ImagePreprocessor;
+import dev.modelserving.inference.PayloadTooLargeException;
+import dev.modelserving.inference.PredictionsConfig;
 import dev.modelserving.problem.Problem;
 import dev.modelserving.problem.ProblemException;
 import dev.modelserving.problem.ValidationFailedException;

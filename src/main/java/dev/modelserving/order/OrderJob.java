@@ -1,8 +1,8 @@
 package dev.modelserving.order;
 
-import dev.modelserving.model.Prediction;
-import dev.modelserving.model.PredictionContext;
-import dev.modelserving.model.PredictionService;
+import dev.modelserving.inference.Prediction;
+import dev.modelserving.inference.PredictionContext;
+import dev.modelserving.inference.PredictionService;
 import dev.modelserving.task.TaskControl;
 import dev.modelserving.task.TaskJob;
 import dev.modelserving.task.TaskWrite;

@@ -1,7 +1,9 @@
 package dev.modelserving.order;
 
-import dev.modelserving.web.Page;
+import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.web.PageParams;
+import dev.modelserving.web.PagedResponse;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import dev.modelserving.security.Caller;
 import io.smallrye.mutiny.Uni;
@@ -41,6 +43,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+// Methods readable in a native image: AllowedMethods reads their JAX-RS annotations for the Allow header.
+@RegisterForReflection(methods = true, fields = false)
 @Path("/orders")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -114,7 +118,7 @@ public class OrderResource {
     private Uni<Response> place(Supplier<List<float[]>> readItems, String prefer, HttpServerRequest http) {
         boolean preferAsync = prefer != null && prefer.toLowerCase(java.util.Locale.ROOT).contains(RESPOND_ASYNC);
         String key = IdempotencyKeys.check(http.getHeader(IDEMPOTENCY_KEY));
-        return orders.place(caller.name(), readItems, preferAsync, caller.predictionContext(), key)
+        return orders.place(caller.name(), readItems, preferAsync, PredictionContext.ofRequest(caller.name()), key)
                 .map(OrderResource::response);
     }
 
@@ -152,13 +156,13 @@ public class OrderResource {
     @Path("/me")
     @Operation(summary = "The caller's orders, newest first")
     @APIResponse(responseCode = "200", description = "One page of orders",
-            headers = @Header(name = PageParams.TOTAL_COUNT_HEADER),
+            headers = @Header(name = PagedResponse.TOTAL_COUNT_HEADER),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Order.class)))
     @APIResponse(responseCode = "400", description = "page or size out of range")
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     public Uni<Response> mine(@Valid @BeanParam PageParams paging) {
         return orders.mine(caller.name(), paging.page(), paging.size())
-                .map(Page::toResponse);
+                .map(PagedResponse::of);
     }
 
     @GET
@@ -177,13 +181,13 @@ public class OrderResource {
     @RolesAllowed(dev.modelserving.user.User.ROLE_ADMIN)
     @Operation(summary = "All orders, newest first, optionally ?status= (admin only)")
     @APIResponse(responseCode = "200", description = "One page of orders",
-            headers = @Header(name = PageParams.TOTAL_COUNT_HEADER),
+            headers = @Header(name = PagedResponse.TOTAL_COUNT_HEADER),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Order.class)))
     @APIResponse(responseCode = "400", description = "page, size or status invalid")
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "403", description = "Not an admin")
     public Uni<Response> all(@Valid @BeanParam PageParams paging, @QueryParam("status") OrderStatus status) {
         return orders.all(Optional.ofNullable(status), paging.page(), paging.size())
-                .map(Page::toResponse);
+                .map(PagedResponse::of);
     }
 }

@@ -1,12 +1,12 @@
 package dev.modelserving.order;
 
-import dev.modelserving.model.PredictionContext;
-import dev.modelserving.model.PredictionService;
-import dev.modelserving.problem.NotFoundException;
+import dev.modelserving.inference.PredictionContext;
+import dev.modelserving.inference.PredictionService;
+import dev.modelserving.problem.ResourceNotFoundException;
 import dev.modelserving.task.Task;
 import dev.modelserving.task.TaskService;
 import dev.modelserving.web.BlockingWork;
-import dev.modelserving.web.Page;
+import dev.modelserving.store.Page;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -117,7 +117,7 @@ public class OrderService {
     public Uni<Order> get(String id, String caller, boolean admin) {
         return orders.find(id).map(found -> found
                 .filter(order -> admin || order.owner().equals(caller))
-                .orElseThrow(() -> new NotFoundException("Order '" + id + "' not found")));
+                .orElseThrow(() -> new ResourceNotFoundException("Order '" + id + "' not found")));
     }
 
     public Uni<Page<Order>> mine(String owner, int page, int size) {

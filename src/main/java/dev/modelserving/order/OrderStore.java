@@ -1,7 +1,7 @@
 package dev.modelserving.order;
 
 import dev.modelserving.task.TaskWrite;
-import dev.modelserving.web.Page;
+import dev.modelserving.store.Page;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.modelserving.order;
 
-import dev.modelserving.model.PredictionService;
+import dev.modelserving.inference.PredictionService;
 import dev.modelserving.task.Task;
 import dev.modelserving.task.TaskHandler;
 import dev.modelserving.task.TaskJob;

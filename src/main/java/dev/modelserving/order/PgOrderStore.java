@@ -3,7 +3,7 @@ package dev.modelserving.order;
 import dev.modelserving.store.Database;
 import dev.modelserving.store.Sql;
 import dev.modelserving.task.TaskWrite;
-import dev.modelserving.web.Page;
+import dev.modelserving.store.Page;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,6 @@
 package dev.modelserving.security;
 
-import dev.modelserving.model.PredictionContext;
 import dev.modelserving.user.User;
-import dev.modelserving.web.RequestIdFilter;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 
@@ -22,10 +20,5 @@ public class Caller {
 
     public boolean isAdmin() {
         return identity.hasRole(User.ROLE_ADMIN);
-    }
-
-    /** Who asks for predictions in this request, for the prediction log. */
-    public PredictionContext predictionContext() {
-        return new PredictionContext(RequestIdFilter.current().orElse(null), name(), null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.modelserving.security;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
@@ -15,6 +16,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+// Methods readable in a native image: AllowedMethods reads their JAX-RS annotations for the Allow header.
+@RegisterForReflection(methods = true, fields = false)
 @Path("/auth/token")
 @Tag(name = "Authentication", description = "Bearer tokens")
 public class TokenResource {

@@ -1,6 +1,5 @@
 package dev.modelserving.security;
 
-import dev.modelserving.problem.InvalidCredentialsException;
 import dev.modelserving.user.PasswordHasher;
 import dev.modelserving.user.User;
 import dev.modelserving.user.UserService;

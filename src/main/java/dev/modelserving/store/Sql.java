@@ -1,6 +1,5 @@
 package dev.modelserving.store;
 
-import dev.modelserving.web.Page;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,6 +1,5 @@
 package dev.modelserving.task;
 
-import dev.modelserving.problem.QueueFullException;
 import dev.modelserving.store.EndedQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,7 @@
 package dev.modelserving.task;
 
-import dev.modelserving.problem.BadRequestException;
+import dev.modelserving.problem.InvalidRequestException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import dev.modelserving.security.Caller;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+// Methods readable in a native image: AllowedMethods reads their JAX-RS annotations for the Allow header.
+@RegisterForReflection(methods = true, fields = false)
 @Path("/tasks")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,7 +62,7 @@ public class TaskResource {
             @Max(value = 30, message = "must be between 0 and 30") int waitSeconds) {
         Duration wait = Duration.ofSeconds(waitSeconds);
         if (wait.compareTo(config.maxWait()) > 0) {
-            throw new BadRequestException("wait may be at most " + config.maxWait().toSeconds() + " seconds");
+            throw new InvalidRequestException("wait may be at most " + config.maxWait().toSeconds() + " seconds");
         }
         return tasks.await(id, caller.name(), caller.isAdmin(), wait).map(TaskResource::withRetryAfter);
     }

@@ -2,11 +2,10 @@ package dev.modelserving.task;
 
 import dev.modelserving.problem.ConflictException;
 import dev.modelserving.problem.IncidentLog;
-import dev.modelserving.problem.NotFoundException;
+import dev.modelserving.problem.ResourceNotFoundException;
 import dev.modelserving.problem.Problem;
 import dev.modelserving.problem.ProblemException;
 import dev.modelserving.problem.ProblemType;
-import dev.modelserving.problem.QueueFullException;
 import dev.modelserving.problem.ShuttingDownException;
 import dev.modelserving.task.TaskStore.Claim;
 import dev.modelserving.task.TaskStore.Ending;
@@ -405,7 +404,7 @@ public class TaskService {
     public Uni<Task> get(String id, String caller, boolean admin) {
         return store.find(id).map(found -> found
                 .filter(task -> admin || task.owner().equals(caller))
-                .orElseThrow(() -> new NotFoundException("Task '" + id + "' not found")));
+                .orElseThrow(() -> new ResourceNotFoundException("Task '" + id + "' not found")));
     }
 
     /**
@@ -422,7 +421,7 @@ public class TaskService {
                     .select().where(found -> found.isEmpty() || found.get().state().isTerminal())
                     .toUni()
                     .ifNoItem().after(wait).recoverWithUni(() -> store.find(id))
-                    .map(found -> found.orElseThrow(() -> new NotFoundException("Task '" + id + "' not found")));
+                    .map(found -> found.orElseThrow(() -> new ResourceNotFoundException("Task '" + id + "' not found")));
         });
     }
 
@@ -443,7 +442,7 @@ public class TaskService {
             }
             return store.requestCancel(id, (t, end, reason) -> ending(t, end, REASON_CANCELLED, null))
                     .map(after -> {
-                        Task now = after.orElseThrow(() -> new NotFoundException("Task '" + id + "' not found"));
+                        Task now = after.orElseThrow(() -> new ResourceNotFoundException("Task '" + id + "' not found"));
                         if (now.state().isTerminal() && now.state() != TaskState.CANCELLED) {
                             throw new ConflictException("Task '" + id + "' has already ended (" + now.state() + ")");
                         }

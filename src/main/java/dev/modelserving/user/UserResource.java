@@ -1,6 +1,8 @@
 package dev.modelserving.user;
 
 import dev.modelserving.web.PageParams;
+import dev.modelserving.web.PagedResponse;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+// Methods readable in a native image: AllowedMethods reads their JAX-RS annotations for the Allow header.
+@RegisterForReflection(methods = true, fields = false)
 @Path("/users")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Users", description = "Registration and lookup of users")
@@ -86,12 +90,12 @@ public class UserResource {
     @RolesAllowed(User.ROLE_ADMIN)
     @Operation(summary = "All users, by username (admin only)")
     @APIResponse(responseCode = "200", description = "One page of users",
-            headers = @Header(name = PageParams.TOTAL_COUNT_HEADER, description = "Number of users in all pages"),
+            headers = @Header(name = PagedResponse.TOTAL_COUNT_HEADER, description = "Number of users in all pages"),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = UserView.class)))
     @APIResponse(responseCode = "400", description = "page or size out of range")
     @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "403", description = "Not an admin")
     public Uni<Response> list(@Valid @BeanParam PageParams paging) {
-        return users.list(paging.page(), paging.size()).map(page -> page.map(UserView::of).toResponse());
+        return users.list(paging.page(), paging.size()).map(page -> PagedResponse.of(page.map(UserView::of)));
     }
 }

@@ -1,8 +1,8 @@
 package dev.modelserving.user;
 
 import dev.modelserving.problem.ConflictException;
-import dev.modelserving.problem.NotFoundException;
-import dev.modelserving.web.Page;
+import dev.modelserving.problem.ResourceNotFoundException;
+import dev.modelserving.store.Page;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -59,7 +59,7 @@ public class UserService {
 
     public Uni<User> get(String username) {
         return store.find(username).map(found -> found.orElseThrow(
-                () -> new NotFoundException("User '" + username + "' not found")));
+                () -> new ResourceNotFoundException("User '" + username + "' not found")));
     }
 
     public Uni<Optional<User>> find(String username) {

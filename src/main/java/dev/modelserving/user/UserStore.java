@@ -1,6 +1,6 @@
 package dev.modelserving.user;
 
-import dev.modelserving.web.Page;
+import dev.modelserving.store.Page;
 import io.smallrye.mutiny.Uni;
 import java.util.Optional;
 

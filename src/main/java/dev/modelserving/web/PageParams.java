@@ -10,8 +10,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 /** The {@code ?page=&size=} query parameters every listing accepts; out of range -> 400. */
 public class PageParams implements QueryParameters {
 
-    public static final String TOTAL_COUNT_HEADER = "X-Total-Count";
-
     @QueryParam("page")
     @DefaultValue("0")
     @Min(value = 0, message = "must be 0 or more")

@@ -3,7 +3,6 @@ package dev.modelserving.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelserving.problem.QueueFullException;
 import dev.modelserving.support.MutableClock;
 import dev.modelserving.support.TestConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

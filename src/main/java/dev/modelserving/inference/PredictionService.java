@@ -1,5 +1,6 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
+import dev.modelserving.model.ServedModel;
 import dev.modelserving.predictionlog.PredictionLog;
 import dev.modelserving.predictionlog.PredictionRecord;
 import io.smallrye.mutiny.Uni;
@@ -80,7 +81,7 @@ public class PredictionService {
      * request, and saying what to answer with the output) runs on an inference runner and may throw a problem for
      * bad input; each row is logged with its most likely label.
      */
-    <T> Uni<T> infer(Supplier<RowBatcher.Work<T>> prepare, PredictionContext context) {
+    public <T> Uni<T> infer(Supplier<RowBatcher.Work<T>> prepare, PredictionContext context) {
         served.require();
         return batched.run(() -> {
             long started = System.nanoTime();

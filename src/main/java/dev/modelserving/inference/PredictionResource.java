@@ -1,5 +1,6 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import dev.modelserving.security.Caller;
 import io.smallrye.mutiny.Uni;
@@ -15,6 +16,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+// Methods readable in a native image: AllowedMethods reads their JAX-RS annotations for the Allow header.
+@RegisterForReflection(methods = true, fields = false)
 @Path("/predictions")
 @Authenticated
 @Tag(name = "Predictions", description = "Classify one picture")
@@ -52,6 +55,6 @@ public class PredictionResource {
             throw new PayloadTooLargeException("The image is " + image.length + " bytes; at most " + limit
                     + " are accepted (app.predictions.max-image-bytes)");
         }
-        return predictions.classifyImage(image, caller.predictionContext());
+        return predictions.classifyImage(image, PredictionContext.ofRequest(caller.name()));
     }
 }

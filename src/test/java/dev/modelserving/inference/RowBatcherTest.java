@@ -1,9 +1,9 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelserving.problem.BadRequestException;
+import dev.modelserving.problem.InvalidRequestException;
 import dev.modelserving.problem.ShuttingDownException;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +132,7 @@ class RowBatcherTest {
         CompletableFuture<List<Float>> first = holdTheRunner(batcher);
         CompletableFuture<List<Float>> good = submit(batcher, 1);
         CompletableFuture<Object> bad = batcher.submit(() -> {
-            throw new BadRequestException("not a tensor");
+            throw new InvalidRequestException("not a tensor");
         });
         CompletableFuture<List<Float>> alsoGood = submit(batcher, 2);
         model.release.countDown();
@@ -141,7 +141,7 @@ class RowBatcherTest {
         assertThat(good.get(5, TimeUnit.SECONDS)).containsExactly(-1f);
         assertThat(alsoGood.get(5, TimeUnit.SECONDS)).containsExactly(-2f);
         assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(BadRequestException.class).hasMessageContaining("not a tensor");
+                .hasCauseInstanceOf(InvalidRequestException.class).hasMessageContaining("not a tensor");
         assertThat(model.runs).containsExactly(1, 2);
     }
 

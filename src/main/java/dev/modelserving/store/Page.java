@@ -1,21 +1,16 @@
-package dev.modelserving.web;
+package dev.modelserving.store;
 
-import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * One page of a listing and the size of the whole listing.
+ * One page of a listing and the size of the whole listing, as the stores return it ({@code web.PagedResponse} renders
+ * it for HTTP).
  *
  * @param items the items of this page, in listing order
  * @param total how many items the whole listing has
  */
 public record Page<T>(List<T> items, long total) {
-
-    /** 200 with the page's items as the body and the size of the whole listing in {@code X-Total-Count}. */
-    public Response toResponse() {
-        return Response.ok(items).header(PageParams.TOTAL_COUNT_HEADER, total).build();
-    }
 
     public <R> Page<R> map(Function<T, R> mapper) {
         return new Page<>(items.stream().map(mapper).toList(), total);

@@ -1,11 +1,8 @@
-package dev.modelserving.model;
+package dev.modelserving.v2;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import dev.modelserving.problem.BadRequestException;
-import dev.modelserving.problem.InvalidJsonException;
-import dev.modelserving.problem.NotFoundException;
+import dev.modelserving.inference.PredictionContext;
+import dev.modelserving.model.ServedModel;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import dev.modelserving.security.Caller;
@@ -16,7 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -30,6 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * are problem documents like everywhere else in this service (the protocol's own {@code {"error": ...}} shape is not
  * used; a V2 client reads the status code either way).
  */
+// Methods readable in a native image: AllowedMethods reads their JAX-RS annotations for the Allow header.
+@RegisterForReflection(methods = true, fields = false)
 @Path("/v2")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Open Inference Protocol (V2)", description = "KServe V2 REST: metadata, health, inference")
@@ -38,23 +36,15 @@ public class InferenceResource {
     static final String SERVER_NAME = "model-serving";
 
     private final ServedModel served;
-    private final ModelConfig config;
-    private final PredictionService predictions;
+    private final TensorInference inference;
     private final Caller caller;
     private final BuildInfo build;
-    private final ObjectReader requests;
 
-    public InferenceResource(ServedModel served, ModelConfig config, PredictionService predictions,
-            Caller caller, BuildInfo build, ObjectMapper json) {
+    public InferenceResource(ServedModel served, TensorInference inference, Caller caller, BuildInfo build) {
         this.served = served;
-        this.config = config;
-        this.predictions = predictions;
+        this.inference = inference;
         this.caller = caller;
         this.build = build;
-        // A request is hundreds of decimal numbers per row: parse them from the parser's buffer with the fast
-        // (exact) float parser instead of making a String of each for Float.parseFloat.
-        this.requests = json.readerFor(V2Protocol.InferenceRequest.class)
-                .with(StreamReadFeature.USE_FAST_DOUBLE_PARSER.mappedFeature());
     }
 
     @GET
@@ -89,9 +79,7 @@ public class InferenceResource {
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "503", description = "The model is not loaded")
     public V2Protocol.ModelMetadata model(@PathParam("name") String name) {
-        ModelMetadata meta = loaded(name).metadata();
-        return new V2Protocol.ModelMetadata(meta.name(), List.of(meta.version()), meta.platform(),
-                List.of(meta.signature().input()), List.of(meta.signature().output()));
+        return inference.metadata(name);
     }
 
     @GET
@@ -101,16 +89,10 @@ public class InferenceResource {
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "503", description = "The model is not loaded")
     public V2Protocol.ModelReady modelReady(@PathParam("name") String name) {
-        requireKnown(name);
-        served.require();
-        return new V2Protocol.ModelReady(name, true);
+        return inference.ready(name);
     }
 
-    /**
-     * The body is taken as bytes, which the event loop buffers without looking at them; parsing a tensor of up to
-     * {@code max-batch} rows and running the model are CPU work and happen on an inference runner, in one model run
-     * with the rows of other requests waiting at the same time.
-     */
+    /** The body is taken as bytes, which the event loop buffers without looking at them. */
     @POST
     @Path("/models/{name}/infer")
     @Authenticated
@@ -128,49 +110,6 @@ public class InferenceResource {
     @APIResponse(responseCode = "503", description = "The model is not loaded, or the server is overloaded "
             + "(app.model.batching.queue-capacity); Retry-After says when to retry")
     public Uni<V2Protocol.InferenceResponse> infer(@PathParam("name") String name, byte[] body) {
-        ServedModel.Loaded model = loaded(name);
-        return predictions.infer(() -> rows(model, readRequest(body)), caller.predictionContext());
-    }
-
-    private V2Protocol.InferenceRequest readRequest(byte[] body) {
-        if (body.length == 0) {
-            throw new BadRequestException("The request has no body; send a V2 inference request");
-        }
-        try {
-            return requests.readValue(body);
-        } catch (IOException e) {
-            // Through the same mappers as a body the framework parsed: a problem naming what is wrong.
-            throw new InvalidJsonException(e);
-        }
-    }
-
-    /** The request's rows, checked against the model's signature, and how to answer with their output. */
-    private RowBatcher.Work<V2Protocol.InferenceResponse> rows(ServedModel.Loaded model,
-            V2Protocol.InferenceRequest request) {
-        ModelMetadata meta = model.metadata();
-        InferenceRequestReader.Batch batch = InferenceRequestReader.read(request, meta.signature().input(),
-                meta.signature().output(), config.maxBatch());
-        int classes = model.classifier().classes();
-        return new RowBatcher.Work<>(batch.rows(), batch.size(), probabilities -> {
-            float[] flat = new float[batch.size() * classes];
-            for (int i = 0; i < probabilities.length; i++) {
-                System.arraycopy(probabilities[i], 0, flat, i * classes, classes);
-            }
-            return new V2Protocol.InferenceResponse(meta.name(), meta.version(), request.id(), List.of(
-                    new V2Protocol.OutputTensor(meta.signature().output().name(), List.of((long) batch.size(),
-                            (long) classes), "FP32", flat)));
-        });
-    }
-
-    /** The model served under this name: 404 for another name (checked first), 503 while it is not loaded. */
-    private ServedModel.Loaded loaded(String name) {
-        requireKnown(name);
-        return served.require();
-    }
-
-    private void requireKnown(String name) {
-        if (!config.name().equals(name)) {
-            throw new NotFoundException("Model '" + name + "' not found; this server serves '" + config.name() + "'");
-        }
+        return inference.infer(name, body, PredictionContext.ofRequest(caller.name()));
     }
 }

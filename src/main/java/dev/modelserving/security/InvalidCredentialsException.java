@@ -1,4 +1,7 @@
-package dev.modelserving.problem;
+package dev.modelserving.security;
+
+import dev.modelserving.problem.ProblemException;
+import dev.modelserving.problem.ProblemType;
 
 /**
  * Username or password did not match. One message for both cases, so that the response does not reveal which

@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 /** A request that cannot be understood: malformed syntax or a parameter of the wrong type or range (400). */
-public class BadRequestException extends ProblemException {
+public class InvalidRequestException extends ProblemException {
 
-    public BadRequestException(String detail, List<Problem.FieldError> errors) {
+    public InvalidRequestException(String detail, List<Problem.FieldError> errors) {
         super(ProblemType.BAD_REQUEST, detail, errors, Map.of());
     }
 
-    public BadRequestException(String detail) {
+    public InvalidRequestException(String detail) {
         this(detail, List.of());
     }
 }

@@ -1,4 +1,4 @@
-package dev.modelserving.store;
+package dev.modelserving;
 
 import dev.modelserving.order.InMemoryOrderStore;
 import dev.modelserving.order.OrderStore;
@@ -9,6 +9,7 @@ import dev.modelserving.task.TaskStore;
 import dev.modelserving.user.InMemoryUserStore;
 import dev.modelserving.user.PgUserStore;
 import dev.modelserving.user.UserStore;
+import dev.modelserving.store.StoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;

@@ -1,4 +1,4 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;

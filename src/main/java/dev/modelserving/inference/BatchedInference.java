@@ -1,5 +1,7 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
+import dev.modelserving.model.ModelConfig;
+import dev.modelserving.model.ServedModel;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

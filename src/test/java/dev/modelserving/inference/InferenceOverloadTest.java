@@ -1,4 +1,4 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;

@@ -1,4 +1,4 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

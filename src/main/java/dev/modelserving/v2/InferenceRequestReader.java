@@ -1,6 +1,7 @@
-package dev.modelserving.model;
+package dev.modelserving.v2;
 
-import dev.modelserving.problem.BadRequestException;
+import dev.modelserving.model.TensorSpec;
+import dev.modelserving.problem.InvalidRequestException;
 import dev.modelserving.problem.Problem;
 import java.util.List;
 
@@ -72,7 +73,7 @@ final class InferenceRequestReader {
         return new Batch(data.values(), (int) batch);
     }
 
-    private static BadRequestException invalid(String pointer, String detail) {
-        return new BadRequestException(detail, List.of(Problem.FieldError.atPointer("/" + pointer, detail)));
+    private static InvalidRequestException invalid(String pointer, String detail) {
+        return new InvalidRequestException(detail, List.of(Problem.FieldError.atPointer("/" + pointer, detail)));
     }
 }

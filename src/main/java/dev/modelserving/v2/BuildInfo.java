@@ -1,4 +1,4 @@
-package dev.modelserving.model;
+package dev.modelserving.v2;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

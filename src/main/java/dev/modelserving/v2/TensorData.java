@@ -1,4 +1,4 @@
-package dev.modelserving.model;
+package dev.modelserving.v2;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

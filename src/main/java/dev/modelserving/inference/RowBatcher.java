@@ -1,4 +1,4 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
 import dev.modelserving.problem.ShuttingDownException;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * requests is bounded by the runner count instead of spreading over every request thread; a piece that fails to
  * prepare fails alone. Independent of CDI so that its batching can be tested with a stand-in model.
  */
-final class RowBatcher {
+public final class RowBatcher {
 
     /** What a batch of rows is run with: the blocks (whole rows each) in order, and their total row count. */
     @FunctionalInterface
@@ -33,7 +33,7 @@ final class RowBatcher {
     /**
      * Prepared work: its rows laid out row after row, how many there are, and what to make of their output rows.
      */
-    record Work<T>(float[] values, int rows, Function<float[][], T> finish) {
+    public record Work<T>(float[] values, int rows, Function<float[][], T> finish) {
     }
 
     private static final long IDLE_POLL_MILLIS = 100;

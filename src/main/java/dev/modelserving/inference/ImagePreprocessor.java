@@ -1,4 +1,4 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
 import dev.modelserving.problem.ValidationFailedException;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
-package dev.modelserving.model;
+package dev.modelserving.inference;
 
+import dev.modelserving.model.ServedModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

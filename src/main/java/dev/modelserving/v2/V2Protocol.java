@@ -1,5 +1,6 @@
-package dev.modelserving.model;
+package dev.modelserving.v2;
 
+import dev.modelserving.model.TensorSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;

@@ -1,5 +1,7 @@
-package dev.modelserving.problem;
+package dev.modelserving.task;
 
+import dev.modelserving.problem.ProblemException;
+import dev.modelserving.problem.ProblemType;
 import java.util.List;
 import java.util.Map;
 

@@ -1,0 +1,99 @@
+package dev.modelserving.v2;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.modelserving.inference.PredictionContext;
+import dev.modelserving.inference.PredictionService;
+import dev.modelserving.inference.RowBatcher;
+import dev.modelserving.model.ModelConfig;
+import dev.modelserving.model.ModelMetadata;
+import dev.modelserving.model.ServedModel;
+import dev.modelserving.problem.InvalidJsonException;
+import dev.modelserving.problem.InvalidRequestException;
+import dev.modelserving.problem.ResourceNotFoundException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The Open Inference Protocol's view of the served model: its metadata, its readiness, and inference on tensors. A
+ * request names the model; another name is a 404 (checked first), a model not loaded yet a 503.
+ */
+@ApplicationScoped
+public class TensorInference {
+
+    private final ServedModel served;
+    private final ModelConfig config;
+    private final PredictionService predictions;
+    private final ObjectReader requests;
+
+    public TensorInference(ServedModel served, ModelConfig config, PredictionService predictions, ObjectMapper json) {
+        this.served = served;
+        this.config = config;
+        this.predictions = predictions;
+        // A request is hundreds of decimal numbers per row: parse them from the parser's buffer with the fast
+        // (exact) float parser instead of making a String of each for Float.parseFloat.
+        this.requests = json.readerFor(V2Protocol.InferenceRequest.class)
+                .with(StreamReadFeature.USE_FAST_DOUBLE_PARSER.mappedFeature());
+    }
+
+    public V2Protocol.ModelMetadata metadata(String name) {
+        ModelMetadata meta = loaded(name).metadata();
+        return new V2Protocol.ModelMetadata(meta.name(), List.of(meta.version()), meta.platform(),
+                List.of(meta.signature().input()), List.of(meta.signature().output()));
+    }
+
+    public V2Protocol.ModelReady ready(String name) {
+        loaded(name);
+        return new V2Protocol.ModelReady(name, true);
+    }
+
+    /**
+     * Runs the model on the request's rows. The body is parsed and checked on an inference runner (it is up to
+     * {@code max-batch} rows of CPU work), in one model run with the rows of other requests waiting at the same time.
+     */
+    public Uni<V2Protocol.InferenceResponse> infer(String name, byte[] body, PredictionContext context) {
+        ServedModel.Loaded model = loaded(name);
+        return predictions.infer(() -> rows(model, readRequest(body)), context);
+    }
+
+    private V2Protocol.InferenceRequest readRequest(byte[] body) {
+        if (body.length == 0) {
+            throw new InvalidRequestException("The request has no body; send a V2 inference request");
+        }
+        try {
+            return requests.readValue(body);
+        } catch (IOException e) {
+            // Through the same mappers as a body the framework parsed: a problem naming what is wrong.
+            throw new InvalidJsonException(e);
+        }
+    }
+
+    /** The request's rows, checked against the model's signature, and how to answer with their output. */
+    private RowBatcher.Work<V2Protocol.InferenceResponse> rows(ServedModel.Loaded model,
+            V2Protocol.InferenceRequest request) {
+        ModelMetadata meta = model.metadata();
+        InferenceRequestReader.Batch batch = InferenceRequestReader.read(request, meta.signature().input(),
+                meta.signature().output(), config.maxBatch());
+        int classes = model.classifier().classes();
+        return new RowBatcher.Work<>(batch.rows(), batch.size(), probabilities -> {
+            float[] flat = new float[batch.size() * classes];
+            for (int i = 0; i < probabilities.length; i++) {
+                System.arraycopy(probabilities[i], 0, flat, i * classes, classes);
+            }
+            return new V2Protocol.InferenceResponse(meta.name(), meta.version(), request.id(), List.of(
+                    new V2Protocol.OutputTensor(meta.signature().output().name(), List.of((long) batch.size(),
+                            (long) classes), "FP32", flat)));
+        });
+    }
+
+    private ServedModel.Loaded loaded(String name) {
+        if (!config.name().equals(name)) {
+            throw new ResourceNotFoundException(
+                    "Model '" + name + "' not found; this server serves '" + config.name() + "'");
+        }
+        return served.require();
+    }
+}
