@@ -4,14 +4,11 @@ import dev.modelserving.model.ModelConfig;
 import dev.modelserving.model.ServedModel;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -27,8 +24,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BatchedInference {
 
-    /** Before the prediction log's final flush: the runners still append lines while they finish their queue. */
-    static final int STOP_PRIORITY = 3_000;
     private static final long STOP_TIMEOUT_MILLIS = 10_000;
     private static final Logger LOG = Logger.getLogger(BatchedInference.class);
 
@@ -81,7 +76,8 @@ public class BatchedInference {
         });
     }
 
-    void onStop(@Observes @Priority(STOP_PRIORITY) ShutdownEvent event) throws InterruptedException {
+    /** Lets the runners finish their queue (they append prediction-log lines while they do), then stops them. */
+    public void stop() throws InterruptedException {
         if (!batcher.stop(STOP_TIMEOUT_MILLIS)) {
             LOG.warnf("Inference runners still busy %d ms after shutdown began; stopped", STOP_TIMEOUT_MILLIS);
         }

@@ -1,5 +1,7 @@
 package dev.modelserving.inference;
 
+import java.util.Arrays;
+import java.util.ArrayList;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -29,8 +31,8 @@ public record Prediction(
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
-        List<LabelProbability> top = new java.util.ArrayList<>(topK);
+        Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
+        List<LabelProbability> top = new ArrayList<>(topK);
         for (int i = 0; i < Math.min(topK, order.length); i++) {
             top.add(new LabelProbability(labels.get(order[i]), probabilities[order[i]]));
         }

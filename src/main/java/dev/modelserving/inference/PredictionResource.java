@@ -1,8 +1,9 @@
 package dev.modelserving.inference;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
-import dev.modelserving.security.Caller;
+import dev.modelserving.user.CurrentCaller;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -25,9 +26,9 @@ public class PredictionResource {
 
     private final PredictionService predictions;
     private final PredictionsConfig config;
-    private final Caller caller;
+    private final CurrentCaller caller;
 
-    public PredictionResource(PredictionService predictions, PredictionsConfig config, Caller caller) {
+    public PredictionResource(PredictionService predictions, PredictionsConfig config, CurrentCaller caller) {
         this.predictions = predictions;
         this.config = config;
         this.caller = caller;
@@ -36,14 +37,13 @@ public class PredictionResource {
     @POST
     @Consumes({"image/png", "image/jpeg"})
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Classify a PNG or JPEG picture",
+    @Operation(operationId = "classifyPicture", summary = "Classify a PNG or JPEG picture",
             description = "Any size; it is converted to 28x28 grayscale the way the training pictures look.")
     @RequestBody(content = {
-        @Content(mediaType = "image/png", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary")),
-        @Content(mediaType = "image/jpeg", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING, format = "binary"))})
+        @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+        @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
     @APIResponse(responseCode = "200", description = "The label, its confidence and the top three",
             content = @Content(schema = @Schema(implementation = Prediction.class)))
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "413", description = "Image over app.predictions.max-image-bytes")
     @APIResponse(responseCode = "415", description = "Not image/png or image/jpeg")
     @APIResponse(responseCode = "422", description = "Not a decodable PNG/JPEG picture")
@@ -55,6 +55,6 @@ public class PredictionResource {
             throw new PayloadTooLargeException("The image is " + image.length + " bytes; at most " + limit
                     + " are accepted (app.predictions.max-image-bytes)");
         }
-        return predictions.classifyImage(image, PredictionContext.ofRequest(caller.name()));
+        return predictions.classifyImage(image, PredictionContext.ofRequest(caller.get().name()));
     }
 }

@@ -1,11 +1,7 @@
 package dev.modelserving.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -18,8 +14,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ModelLifecycle {
 
-    /** After the prediction log's final flush (which runs at a lower priority value, i.e. earlier). */
-    static final int CLOSE_PRIORITY = 5_000;
     private static final Logger LOG = Logger.getLogger(ModelLifecycle.class);
     private static final double PROBABILITY_TOLERANCE = 1e-3;
 
@@ -33,7 +27,8 @@ public class ModelLifecycle {
         this.json = json;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /** Loads, checks and warms the model; fails startup when it cannot, unless {@code app.model.fail-fast=false}. */
+    public void load() {
         long started = System.nanoTime();
         try {
             ServedModel.Loaded model = load(started);
@@ -55,7 +50,8 @@ public class ModelLifecycle {
         }
     }
 
-    void onStop(@Observes @Priority(CLOSE_PRIORITY) ShutdownEvent event) {
+    /** Readiness DOWN and the model's session closed: last in the shutdown, after the runners stopped. */
+    public void close() {
         served.current().ifPresent(model -> {
             served.notReady("the service is shutting down");
             model.classifier().close();

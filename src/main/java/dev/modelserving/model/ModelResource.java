@@ -1,5 +1,7 @@
 package dev.modelserving.model;
 
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import dev.modelserving.web.OpenApiConventions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,10 +27,10 @@ public class ModelResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Name, version, checksum, signature, labels and load time of the served model")
+    @Operation(operationId = "getServedModel", summary = "Name, version, checksum, signature, labels and load time of the served model",
+            extensions = @Extension(name = OpenApiConventions.NEEDS_MODEL, value = "true"))
     @APIResponse(responseCode = "200", description = "The model",
             content = @Content(schema = @Schema(implementation = ModelMetadata.class)))
-    @APIResponse(responseCode = "503", description = "The model is not loaded")
     public ModelMetadata model() {
         return served.require().metadata();
     }

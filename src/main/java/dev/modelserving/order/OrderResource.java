@@ -1,11 +1,14 @@
 package dev.modelserving.order;
 
+import java.util.Locale;
+import dev.modelserving.user.User;
 import dev.modelserving.inference.PredictionContext;
+import dev.modelserving.task.TaskView;
 import dev.modelserving.web.PageParams;
 import dev.modelserving.web.PagedResponse;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
-import dev.modelserving.security.Caller;
+import dev.modelserving.user.CurrentCaller;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -62,9 +65,9 @@ public class OrderResource {
 
     private final OrderService orders;
     private final OrderItemReader items;
-    private final Caller caller;
+    private final CurrentCaller caller;
 
-    public OrderResource(OrderService orders, OrderItemReader items, Caller caller) {
+    public OrderResource(OrderService orders, OrderItemReader items, CurrentCaller caller) {
         this.orders = orders;
         this.items = items;
         this.caller = caller;
@@ -72,15 +75,14 @@ public class OrderResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Order classifications: items as base64 PNG/JPEG or as 784 pixel values")
+    @Operation(operationId = "placeOrder", summary = "Order classifications: items as base64 PNG/JPEG or as 784 pixel values")
     @APIResponse(responseCode = "201", description = "Processed at once (up to app.orders.sync-limit items, no "
             + "Prefer: respond-async); Location: /orders/{id}",
             content = @Content(schema = @Schema(implementation = Order.class)))
     @APIResponse(responseCode = "202", description = "Accepted as a background task; Location: /tasks/{id}",
             headers = {@Header(name = "Location"), @Header(name = "Retry-After")},
-            content = @Content(schema = @Schema(implementation = dev.modelserving.task.Task.class)))
+            content = @Content(schema = @Schema(implementation = TaskView.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON, or an unusable Idempotency-Key")
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "413", description = "Body or one picture too large")
     @APIResponse(responseCode = "422", description = "No items, too many, or an unusable item (named by index)")
     @APIResponse(responseCode = "429", description = "Task queue full; Retry-After")
@@ -93,13 +95,12 @@ public class OrderResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Order classifications: pictures as multipart parts named 'images'")
+    @Operation(operationId = "placeOrderWithPictures", summary = "Order classifications: pictures as multipart parts named 'images'")
     @APIResponse(responseCode = "201", description = "Processed at once; Location: /orders/{id}",
             content = @Content(schema = @Schema(implementation = Order.class)))
     @APIResponse(responseCode = "202", description = "Accepted as a background task; Location: /tasks/{id}",
-            content = @Content(schema = @Schema(implementation = dev.modelserving.task.Task.class)))
+            content = @Content(schema = @Schema(implementation = TaskView.class)))
     @APIResponse(responseCode = "400", description = "An unusable Idempotency-Key")
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "413", description = "Body or one picture too large")
     @APIResponse(responseCode = "422", description = "No pictures, too many, or an undecodable one (named by index)")
     @APIResponse(responseCode = "429", description = "Task queue full; Retry-After")
@@ -116,9 +117,9 @@ public class OrderResource {
      * no header, and an empty key must be a 400, not an order without a key.
      */
     private Uni<Response> place(Supplier<List<float[]>> readItems, String prefer, HttpServerRequest http) {
-        boolean preferAsync = prefer != null && prefer.toLowerCase(java.util.Locale.ROOT).contains(RESPOND_ASYNC);
+        boolean preferAsync = prefer != null && prefer.toLowerCase(Locale.ROOT).contains(RESPOND_ASYNC);
         String key = IdempotencyKeys.check(http.getHeader(IDEMPOTENCY_KEY));
-        return orders.place(caller.name(), readItems, preferAsync, PredictionContext.ofRequest(caller.name()), key)
+        return orders.place(caller.get().name(), readItems, preferAsync, PredictionContext.ofRequest(caller.get().name()), key)
                 .map(OrderResource::response);
     }
 
@@ -128,7 +129,7 @@ public class OrderResource {
      */
     private static Response response(OrderService.Placed placed) {
         Response.ResponseBuilder response = placed.task()
-                .map(task -> Response.accepted(task).header(HttpHeaders.LOCATION, "/tasks/" + task.id())
+                .map(task -> Response.accepted(TaskView.of(task)).header(HttpHeaders.LOCATION, "/tasks/" + task.id())
                         .header("Retry-After", "1"))
                 .orElseGet(() -> Response.status(Response.Status.CREATED)
                         .header(HttpHeaders.LOCATION, "/orders/" + placed.order().id())
@@ -154,38 +155,34 @@ public class OrderResource {
 
     @GET
     @Path("/me")
-    @Operation(summary = "The caller's orders, newest first")
+    @Operation(operationId = "listMyOrders", summary = "The caller's orders, newest first")
     @APIResponse(responseCode = "200", description = "One page of orders",
             headers = @Header(name = PagedResponse.TOTAL_COUNT_HEADER),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Order.class)))
     @APIResponse(responseCode = "400", description = "page or size out of range")
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
     public Uni<Response> mine(@Valid @BeanParam PageParams paging) {
-        return orders.mine(caller.name(), paging.page(), paging.size())
+        return orders.mine(caller.get().name(), paging.page(), paging.size())
                 .map(PagedResponse::of);
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "An order (its owner or an admin)")
+    @Operation(operationId = "getOrder", summary = "An order (its owner or an admin)")
     @APIResponse(responseCode = "200", description = "The order",
             content = @Content(schema = @Schema(implementation = Order.class)))
     @APIResponse(responseCode = "400", description = "Not a UUID")
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "404", description = "No such order, or not yours")
     public Uni<Order> get(@PathParam("id") UUID id) {
-        return orders.get(id.toString(), caller.name(), caller.isAdmin());
+        return orders.get(id.toString(), caller.get());
     }
 
     @GET
-    @RolesAllowed(dev.modelserving.user.User.ROLE_ADMIN)
-    @Operation(summary = "All orders, newest first, optionally ?status= (admin only)")
+    @RolesAllowed(User.ROLE_ADMIN)
+    @Operation(operationId = "listOrders", summary = "All orders, newest first, optionally ?status= (admin only)")
     @APIResponse(responseCode = "200", description = "One page of orders",
             headers = @Header(name = PagedResponse.TOTAL_COUNT_HEADER),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Order.class)))
     @APIResponse(responseCode = "400", description = "page, size or status invalid")
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     public Uni<Response> all(@Valid @BeanParam PageParams paging, @QueryParam("status") OrderStatus status) {
         return orders.all(Optional.ofNullable(status), paging.page(), paging.size())
                 .map(PagedResponse::of);

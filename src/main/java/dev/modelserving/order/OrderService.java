@@ -1,5 +1,6 @@
 package dev.modelserving.order;
 
+import dev.modelserving.user.Caller;
 import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.inference.PredictionService;
 import dev.modelserving.problem.ResourceNotFoundException;
@@ -82,7 +83,7 @@ public class OrderService {
             if (order.taskId() == null) {
                 return Uni.createFrom().item(Optional.of(new Placed(order, Optional.empty(), true)));
             }
-            return tasks.get(order.taskId(), owner, false)
+            return tasks.get(order.taskId(), new Caller(owner, false))
                     .map(task -> Optional.of(new Placed(order, Optional.of(task), true)));
         });
     }
@@ -113,10 +114,10 @@ public class OrderService {
                 })).map(task -> new Placed(created.get(), Optional.of(task), false));
     }
 
-    /** The order if the caller may see it (its owner, or an admin); otherwise 404, so its existence does not leak. */
-    public Uni<Order> get(String id, String caller, boolean admin) {
+    /** The order if the caller may see it ({@link Caller#mayAccess}); otherwise 404. */
+    public Uni<Order> get(String id, Caller caller) {
         return orders.find(id).map(found -> found
-                .filter(order -> admin || order.owner().equals(caller))
+                .filter(order -> caller.mayAccess(order.owner()))
                 .orElseThrow(() -> new ResourceNotFoundException("Order '" + id + "' not found")));
     }
 

@@ -1,16 +1,14 @@
 package dev.modelserving.predictionlog;
 
+import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,8 +32,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class PredictionLog {
 
-    /** Before the model is closed ({@code ModelLifecycle}), after task workers have stopped. */
-    public static final int FINAL_FLUSH_PRIORITY = 4_000;
     private static final Logger LOG = Logger.getLogger(PredictionLog.class);
 
     private final PredictionLogConfig config;
@@ -92,13 +88,14 @@ public class PredictionLog {
     }
 
     /** The first run waits one interval too: at startup there is nothing to write. */
-    @Scheduled(every = "${app.prediction-log.flush-interval:1s}", delayed = "${app.prediction-log.flush-interval:1s}",
+    @Scheduled(every = "${app.prediction-log.flush-interval}", delayed = "${app.prediction-log.flush-interval}",
             identity = "prediction-log-flush", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledFlush() {
         flush();
     }
 
-    void onStop(@Observes @Priority(FINAL_FLUSH_PRIORITY) ShutdownEvent event) {
+    /** The final flush, once nothing appends any more (tasks and inference runners stopped). */
+    public void flushOnShutdown() {
         int written = flush();
         LOG.infof("Prediction log flushed on shutdown: %d line(s) written to %s", written, file);
     }
@@ -133,7 +130,7 @@ public class PredictionLog {
                         e.getMessage(), (long) linesDropped.count());
                 return 0;
             }
-            flushTimer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            flushTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             linesWritten.increment(batch.size());
             return batch.size();
         } finally {

@@ -1,5 +1,6 @@
 package dev.modelserving.problem;
 
+import io.quarkus.security.ForbiddenException;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -129,7 +130,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response forbidden(io.quarkus.security.ForbiddenException e, HttpServerRequest request) {
+    public Response forbidden(ForbiddenException e, HttpServerRequest request) {
         return ProblemResponses.of(Problem.of(ProblemType.FORBIDDEN,
                 "Your roles do not allow " + request.method() + " " + request.path(), request.path()));
     }

@@ -2,9 +2,7 @@ package dev.modelserving.security;
 
 import dev.modelserving.user.User;
 import dev.modelserving.user.UserService;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -27,7 +25,8 @@ public class AdminBootstrap {
         this.users = users;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /** Creates or updates the administrator named by {@code app.admin}, if a password is configured. */
+    public void ensureAdministrator() {
         if (config.password().isEmpty()) {
             LOG.info("No administrator: set app.admin.password (env APP_ADMIN_PASSWORD) to create one");
             return;

@@ -32,7 +32,7 @@ public class TokenResource {
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Exchange username and password for a bearer token")
+    @Operation(operationId = "issueToken", summary = "Exchange username and password for a bearer token")
     @APIResponse(responseCode = "200", description = "A signed JWT",
             content = @Content(schema = @Schema(implementation = TokenResponse.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON")

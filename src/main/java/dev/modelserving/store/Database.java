@@ -1,10 +1,7 @@
 package dev.modelserving.store;
 
-import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import io.vertx.pgclient.PgConnectOptions;
 import java.time.Duration;
@@ -20,8 +17,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Database {
 
-    /** Before the administrator is created and before task workers start claiming. */
-    static final int MIGRATION_PRIORITY = 100;
     private static final Logger LOG = Logger.getLogger(Database.class);
     /** A database that starts beside the service (a pod's sidecar, a compose file) gets this long to come up. */
     private static final Duration CONNECT_PATIENCE = Duration.ofSeconds(30);
@@ -64,7 +59,8 @@ public class Database {
         return current;
     }
 
-    void migrate(@Observes @Priority(MIGRATION_PRIORITY) StartupEvent event) {
+    /** Applies the schema migrations with the PostgreSQL store (first in the startup); nothing in memory mode. */
+    public void migrate() {
         if (!config.postgres()) {
             return;
         }

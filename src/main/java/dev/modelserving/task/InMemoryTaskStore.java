@@ -185,7 +185,7 @@ public class InMemoryTaskStore implements TaskStore {
                 Entry next = switch (e.task().state()) {
                     case QUEUED -> {
                         Instant now = now();
-                        Ending ending = endings.of(e.task(), TaskState.CANCELLED, TaskService.REASON_CANCELLED);
+                        Ending ending = endings.of(e.task(), TaskState.CANCELLED, TaskEndings.REASON_CANCELLED);
                         apply(ending.write(), now);
                         yield e.with(e.task().finished(TaskState.CANCELLED, ending.error(), ending.reason(), now));
                     }
@@ -214,12 +214,12 @@ public class InMemoryTaskStore implements TaskStore {
                         return null;
                     }
                     Task task = e.task();
-                    TaskState end = Rescue.endOf(task);
+                    TaskState end = TaskEndings.afterLostWorker(task);
                     if (end == TaskState.QUEUED) {
-                        return new Entry(task.requeued(Rescue.lostLease(task), true), e.input(),
-                                now.plus(Rescue.backoff(backoff, task.attempts())), null);
+                        return new Entry(task.requeued(TaskEndings.lostWorker(task), true), e.input(),
+                                now.plus(TaskEndings.backoff(backoff, task.attempts())), null);
                     }
-                    Ending ending = endings.of(task, end, Rescue.reasonOf(end));
+                    Ending ending = endings.of(task, end, TaskEndings.reasonAfterLostWorker(end));
                     apply(ending.write(), now);
                     return e.with(task.finished(end, ending.error(), ending.reason(), now));
                 });

@@ -1,5 +1,6 @@
 package dev.modelserving.task;
 
+import io.vertx.core.buffer.Buffer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.problem.Problem;
@@ -102,7 +103,7 @@ public class PgTaskStore implements TaskStore {
                 .execute(Tuple.from(new Object[] {id, task.kind(), task.owner(), task.progress().total(),
                         task.maxAttempts(), write(task.result()), Sql.timestamp(task.submittedAt())}))
                 .chain(() -> tx.preparedQuery("INSERT INTO task_inputs (task_id, payload) VALUES ($1, $2)")
-                        .execute(Tuple.of(id, io.vertx.core.buffer.Buffer.buffer(input))))
+                        .execute(Tuple.of(id, Buffer.buffer(input))))
                 .chain(() -> apply(tx, alongside))
                 .chain(() -> notify(tx, QUEUED)));
     }
@@ -212,7 +213,7 @@ public class PgTaskStore implements TaskStore {
                         return update(tx, "UPDATE tasks t SET cancel_requested = true WHERE t.id = $1 RETURNING "
                                 + COLUMNS, Tuple.of(uuid.get())).call(() -> notify(tx, CANCEL + id));
                     }
-                    Ending ending = endings.of(task, TaskState.CANCELLED, TaskService.REASON_CANCELLED);
+                    Ending ending = endings.of(task, TaskState.CANCELLED, TaskEndings.REASON_CANCELLED);
                     return update(tx, "UPDATE tasks t SET state = 'CANCELLED', finished_at = now(), "
                             + "error = $2::text::jsonb, reason = $3 WHERE t.id = $1 RETURNING " + COLUMNS,
                             Tuple.of(uuid.get(), write(ending.error()), ending.reason()))
@@ -223,7 +224,7 @@ public class PgTaskStore implements TaskStore {
 
     @Override
     public Uni<List<Task>> rescueExpired(Duration backoff, Endings endings) {
-        // One statement decides each expired task's fate by the shared rules (Rescue): requeue with backoff, or end.
+        // One statement decides each expired task's fate by the shared rules (TaskEndings): requeue with backoff, or end.
         String sql = "WITH expired AS MATERIALIZED (SELECT id FROM tasks WHERE state = 'RUNNING' "
                 + "AND lease_until < now() ORDER BY lease_until LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED), "
                 + "decided AS (SELECT t.id, CASE WHEN t.cancel_requested THEN 'CANCELLED' "
@@ -248,10 +249,10 @@ public class PgTaskStore implements TaskStore {
     private Uni<Task> settle(SqlConnection tx, Task task, Endings endings) {
         if (task.state() == TaskState.QUEUED) {
             return update(tx, "UPDATE tasks t SET error = $2::text::jsonb, worker = NULL WHERE t.id = $1 RETURNING "
-                    + COLUMNS, Tuple.of(UUID.fromString(task.id()), write(Rescue.lostLease(task))))
+                    + COLUMNS, Tuple.of(UUID.fromString(task.id()), write(TaskEndings.lostWorker(task))))
                     .map(Optional::orElseThrow);
         }
-        Ending ending = endings.of(task, task.state(), Rescue.reasonOf(task.state()));
+        Ending ending = endings.of(task, task.state(), TaskEndings.reasonAfterLostWorker(task.state()));
         return update(tx, "UPDATE tasks t SET error = $2::text::jsonb, reason = $3 WHERE t.id = $1 RETURNING "
                 + COLUMNS, Tuple.of(UUID.fromString(task.id()), write(ending.error()), ending.reason()))
                 .call(() -> apply(tx, ending.write()))

@@ -1,14 +1,12 @@
 package dev.modelserving.task;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.modelserving.problem.Problem;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * A background job as stored and as shown to clients.
+ * A background job as the stores keep it; clients see a {@link TaskView} of it.
  *
  * @param result          where the job's product lives (e.g. {@code /orders/{id}}), known from submission
  * @param error           why the task FAILED or was CANCELLED, as a problem document; on a task that was requeued
@@ -19,12 +17,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param worker          the worker (replica) that holds it while RUNNING, and after its end the one that ran it
  * @param cancelRequested a cancel was asked for while it ran; the job stops at the next item
  */
-@RegisterForReflection
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@Schema(name = "Task")
 public record Task(
         String id,
-        @Schema(example = "order-classification") String kind,
+        String kind,
         String owner,
         TaskState state,
         Progress progress,
@@ -33,11 +28,11 @@ public record Task(
         Instant finishedAt,
         Result result,
         Problem error,
-        @Schema(example = "cancelled") String reason,
+        String reason,
         int attempts,
-        @JsonIgnore int maxAttempts,
-        @JsonIgnore String worker,
-        @JsonIgnore boolean cancelRequested) {
+        int maxAttempts,
+        String worker,
+        boolean cancelRequested) {
 
     @RegisterForReflection
     @Schema(name = "TaskProgress")

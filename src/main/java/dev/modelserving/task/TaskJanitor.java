@@ -15,14 +15,19 @@ public class TaskJanitor {
     private static final Logger LOG = Logger.getLogger(TaskJanitor.class);
 
     private final TaskService tasks;
+    private final TaskWorker worker;
 
-    public TaskJanitor(TaskService tasks) {
+    public TaskJanitor(TaskService tasks, TaskWorker worker) {
         this.tasks = tasks;
+        this.worker = worker;
     }
 
-    @Scheduled(every = "${app.tasks.janitor-interval:1m}", identity = "task-janitor",
+    @Scheduled(every = "${app.tasks.janitor-interval}", identity = "task-janitor",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> evict() {
+        if (!worker.started()) {
+            return Uni.createFrom().voidItem();
+        }
         return tasks.evictExpired().invoke(count -> {
             if (count > 0) {
                 LOG.debugf("Evicted %d ended task(s) past their retention", count);
@@ -30,9 +35,12 @@ public class TaskJanitor {
         }).replaceWithVoid();
     }
 
-    @Scheduled(every = "${app.tasks.sweep-interval:5s}", identity = "task-rescue",
+    @Scheduled(every = "${app.tasks.sweep-interval}", identity = "task-rescue",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> rescue() {
-        return tasks.rescueExpired().replaceWithVoid();
+        if (!worker.started()) {
+            return Uni.createFrom().voidItem();
+        }
+        return worker.rescueExpired().replaceWithVoid();
     }
 }

@@ -3,7 +3,7 @@ package dev.modelserving.task;
 import dev.modelserving.problem.InvalidRequestException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
-import dev.modelserving.security.Caller;
+import dev.modelserving.user.CurrentCaller;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -14,6 +14,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -39,58 +40,49 @@ public class TaskResource {
     static final String RETRY_AFTER_SECONDS = "1";
 
     private final TaskService tasks;
-    private final TaskConfig config;
-    private final Caller caller;
+    private final CurrentCaller caller;
 
-    public TaskResource(TaskService tasks, TaskConfig config, Caller caller) {
+    public TaskResource(TaskService tasks, CurrentCaller caller) {
         this.tasks = tasks;
-        this.config = config;
         this.caller = caller;
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "A task (its owner or an admin); ?wait=N long-polls up to N seconds for its end")
+    @Operation(operationId = "getTask", summary = "A task (its owner or an admin); ?wait=N long-polls up to N seconds for its end")
     @APIResponse(responseCode = "200", description = "The task; Retry-After while it has not ended",
             headers = @Header(name = "Retry-After", description = "Seconds until the next poll, while not ended"),
-            content = @Content(schema = @Schema(implementation = Task.class)))
+            content = @Content(schema = @Schema(implementation = TaskView.class)))
     @APIResponse(responseCode = "400", description = "wait out of range")
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "404", description = "No such task, not yours, or evicted after its retention")
     public Uni<Response> get(@PathParam("id") String id,
-            @QueryParam("wait") @DefaultValue("0") @Min(value = 0, message = "must be between 0 and 30")
-            @Max(value = 30, message = "must be between 0 and 30") int waitSeconds) {
-        Duration wait = Duration.ofSeconds(waitSeconds);
-        if (wait.compareTo(config.maxWait()) > 0) {
-            throw new InvalidRequestException("wait may be at most " + config.maxWait().toSeconds() + " seconds");
-        }
-        return tasks.await(id, caller.name(), caller.isAdmin(), wait).map(TaskResource::withRetryAfter);
+            @QueryParam("wait") @DefaultValue("0") @Parameter(description = "Seconds to wait for the task to end, "
+                    + "0 to app.tasks.max-wait (30 by default)") int waitSeconds) {
+        return tasks.await(id, caller.get(), waitSeconds).map(TaskResource::withRetryAfter);
     }
 
     @GET
-    @Operation(summary = "The caller's tasks (an admin's: everyone's), newest first, optionally ?state=")
+    @Operation(operationId = "listTasks", summary = "The caller's tasks (an admin's: everyone's), newest first, optionally ?state=")
     @APIResponse(responseCode = "200", description = "Tasks",
-            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Task.class)))
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = TaskView.class)))
     @APIResponse(responseCode = "400", description = "Unknown state")
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
-    public Uni<List<Task>> list(@QueryParam("state") TaskState state) {
-        return tasks.list(caller.name(), caller.isAdmin(), Optional.ofNullable(state));
+    public Uni<List<TaskView>> list(@QueryParam("state") TaskState state) {
+        return tasks.list(caller.get(), Optional.ofNullable(state)).map(found -> found.stream().map(TaskView::of).toList());
     }
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Cancel a queued or running task (a running one stops between items)")
+    @Operation(operationId = "cancelTask", summary = "Cancel a queued or running task (a running one stops between items)")
     @APIResponse(responseCode = "202", description = "Cancelled, or asked to stop; the task",
-            content = @Content(schema = @Schema(implementation = Task.class)))
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
+            content = @Content(schema = @Schema(implementation = TaskView.class)))
     @APIResponse(responseCode = "404", description = "No such task, or not yours")
     @APIResponse(responseCode = "409", description = "The task has already ended")
     public Uni<Response> cancel(@PathParam("id") String id) {
-        return tasks.cancel(id, caller.name(), caller.isAdmin()).map(task -> Response.accepted(task).build());
+        return tasks.cancel(id, caller.get()).map(task -> Response.accepted(TaskView.of(task)).build());
     }
 
     private static Response withRetryAfter(Task task) {
-        Response.ResponseBuilder ok = Response.ok(task);
+        Response.ResponseBuilder ok = Response.ok(TaskView.of(task));
         if (!task.state().isTerminal()) {
             ok.header("Retry-After", RETRY_AFTER_SECONDS);
         }

@@ -1,5 +1,6 @@
 package dev.modelserving.task;
 
+import dev.modelserving.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;
@@ -113,7 +114,7 @@ public interface TaskStore {
     }
 
     /** How a task ends, and what is written with that end. */
-    record Ending(TaskState state, dev.modelserving.problem.Problem error, String reason, TaskWrite write) {
+    record Ending(TaskState state, Problem error, String reason, TaskWrite write) {
     }
 
     /** The ending of a task that the store ends on its own (a queued cancel, a rescue). */

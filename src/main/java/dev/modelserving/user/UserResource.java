@@ -4,7 +4,6 @@ import dev.modelserving.web.PageParams;
 import dev.modelserving.web.PagedResponse;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -36,17 +35,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class UserResource {
 
     private final UserService users;
-    private final SecurityIdentity identity;
+    private final CurrentCaller caller;
 
-    public UserResource(UserService users, SecurityIdentity identity) {
+    public UserResource(UserService users, CurrentCaller caller) {
         this.users = users;
-        this.identity = identity;
+        this.caller = caller;
     }
 
     @POST
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register a user")
+    @Operation(operationId = "registerUser", summary = "Register a user")
     @APIResponse(responseCode = "201", description = "Registered",
             headers = @Header(name = "Location", description = "/users/{username}"),
             content = @Content(schema = @Schema(implementation = UserView.class)))
@@ -66,21 +65,19 @@ public class UserResource {
     @GET
     @Path("/me")
     @Authenticated
-    @Operation(summary = "The caller")
+    @Operation(operationId = "getCurrentUser", summary = "The caller")
     @APIResponse(responseCode = "200", description = "The caller",
             content = @Content(schema = @Schema(implementation = UserView.class)))
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
     public Uni<UserView> me() {
-        return users.get(identity.getPrincipal().getName()).map(UserView::of);
+        return users.get(caller.get().name()).map(UserView::of);
     }
 
     @GET
     @Path("/{username}")
     @Authenticated
-    @Operation(summary = "A user's public view")
+    @Operation(operationId = "getUser", summary = "A user's public view")
     @APIResponse(responseCode = "200", description = "The user",
             content = @Content(schema = @Schema(implementation = UserView.class)))
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "404", description = "No such user")
     public Uni<UserView> get(@PathParam("username") String username) {
         return users.get(username).map(UserView::of);
@@ -88,13 +85,11 @@ public class UserResource {
 
     @GET
     @RolesAllowed(User.ROLE_ADMIN)
-    @Operation(summary = "All users, by username (admin only)")
+    @Operation(operationId = "listUsers", summary = "All users, by username (admin only)")
     @APIResponse(responseCode = "200", description = "One page of users",
             headers = @Header(name = PagedResponse.TOTAL_COUNT_HEADER, description = "Number of users in all pages"),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = UserView.class)))
     @APIResponse(responseCode = "400", description = "page or size out of range")
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
-    @APIResponse(responseCode = "403", description = "Not an admin")
     public Uni<Response> list(@Valid @BeanParam PageParams paging) {
         return users.list(paging.page(), paging.size()).map(page -> PagedResponse.of(page.map(UserView::of)));
     }

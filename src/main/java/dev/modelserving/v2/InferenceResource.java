@@ -1,11 +1,13 @@
 package dev.modelserving.v2;
 
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import dev.modelserving.web.OpenApiConventions;
 import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.model.ServedModel;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import dev.modelserving.security.Caller;
+import dev.modelserving.user.CurrentCaller;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -37,10 +39,10 @@ public class InferenceResource {
 
     private final ServedModel served;
     private final TensorInference inference;
-    private final Caller caller;
+    private final CurrentCaller caller;
     private final BuildInfo build;
 
-    public InferenceResource(ServedModel served, TensorInference inference, Caller caller, BuildInfo build) {
+    public InferenceResource(ServedModel served, TensorInference inference, CurrentCaller caller, BuildInfo build) {
         this.served = served;
         this.inference = inference;
         this.caller = caller;
@@ -48,7 +50,7 @@ public class InferenceResource {
     }
 
     @GET
-    @Operation(summary = "Server metadata")
+    @Operation(operationId = "getServerMetadata", summary = "Server metadata")
     @APIResponse(responseCode = "200", description = "Name, version, extensions")
     public V2Protocol.ServerMetadata server() {
         return new V2Protocol.ServerMetadata(SERVER_NAME, build.version(), List.of());
@@ -56,7 +58,7 @@ public class InferenceResource {
 
     @GET
     @Path("/health/live")
-    @Operation(summary = "Server liveness")
+    @Operation(operationId = "getServerLiveness", summary = "Server liveness")
     @APIResponse(responseCode = "200", description = "Live")
     public V2Protocol.Live live() {
         return new V2Protocol.Live(true);
@@ -64,7 +66,7 @@ public class InferenceResource {
 
     @GET
     @Path("/health/ready")
-    @Operation(summary = "Server readiness: the model is loaded")
+    @Operation(operationId = "getServerReadiness", summary = "Server readiness: the model is loaded")
     @APIResponse(responseCode = "200", description = "Ready")
     @APIResponse(responseCode = "503", description = "Not ready; the detail says why")
     public V2Protocol.Ready ready() {
@@ -74,20 +76,20 @@ public class InferenceResource {
 
     @GET
     @Path("/models/{name}")
-    @Operation(summary = "Model metadata")
+    @Operation(operationId = "getModelMetadata", summary = "Model metadata",
+            extensions = @Extension(name = OpenApiConventions.NEEDS_MODEL, value = "true"))
     @APIResponse(responseCode = "200", description = "Name, versions, platform, inputs and outputs")
     @APIResponse(responseCode = "404", description = "No such model")
-    @APIResponse(responseCode = "503", description = "The model is not loaded")
     public V2Protocol.ModelMetadata model(@PathParam("name") String name) {
         return inference.metadata(name);
     }
 
     @GET
     @Path("/models/{name}/ready")
-    @Operation(summary = "Model readiness")
+    @Operation(operationId = "getModelReadiness", summary = "Model readiness",
+            extensions = @Extension(name = OpenApiConventions.NEEDS_MODEL, value = "true"))
     @APIResponse(responseCode = "200", description = "Ready")
     @APIResponse(responseCode = "404", description = "No such model")
-    @APIResponse(responseCode = "503", description = "The model is not loaded")
     public V2Protocol.ModelReady modelReady(@PathParam("name") String name) {
         return inference.ready(name);
     }
@@ -97,19 +99,18 @@ public class InferenceResource {
     @Path("/models/{name}/infer")
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Run the model on a batch of FP32 rows [N, 784]")
+    @Operation(operationId = "inferTensors", summary = "Run the model on a batch of FP32 rows [N, 784]")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = V2Protocol.InferenceRequest.class)))
     @APIResponse(responseCode = "200", description = "Class probabilities [N, 10]",
             content = @Content(schema = @Schema(implementation = V2Protocol.InferenceResponse.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON; wrong input name, shape, datatype or length "
             + "(the detail names it)")
-    @APIResponse(responseCode = "401", description = "Missing or invalid token")
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "415", description = "Not JSON")
     @APIResponse(responseCode = "503", description = "The model is not loaded, or the server is overloaded "
             + "(app.model.batching.queue-capacity); Retry-After says when to retry")
     public Uni<V2Protocol.InferenceResponse> infer(@PathParam("name") String name, byte[] body) {
-        return inference.infer(name, body, PredictionContext.ofRequest(caller.name()));
+        return inference.infer(name, body, PredictionContext.ofRequest(caller.get().name()));
     }
 }

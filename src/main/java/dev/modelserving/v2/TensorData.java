@@ -8,6 +8,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The {@code data} of a V2 input tensor: its numbers in row-major order, read straight from the JSON stream (flat or
@@ -16,6 +18,8 @@ import java.util.Optional;
  * @param values   the numbers, in order
  * @param problem  why the data is not usable (not an array, a value that is not a number), if it is not
  */
+@Schema(name = "TensorData", type = SchemaType.ARRAY, implementation = Object.class,
+        description = "Row-major numbers, flat ([0.1, 0.2]) or nested ([[0.1], [0.2]])")
 public record TensorData(float[] values, Optional<String> problem) {
 
     /** Streams a JSON array (nested to any depth) of numbers into a float array. */

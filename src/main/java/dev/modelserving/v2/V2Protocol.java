@@ -1,5 +1,6 @@
 package dev.modelserving.v2;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import dev.modelserving.model.TensorSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -60,7 +61,6 @@ public final class V2Protocol {
             @Schema(example = "input") String name,
             @Schema(example = "[1, 784]") List<Long> shape,
             @Schema(example = "FP32") String datatype,
-            @Schema(description = "Row-major values, flat or nested", type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY)
             @JsonDeserialize(using = TensorData.Deserializer.class) TensorData data,
             Map<String, Object> parameters) {
     }

@@ -1,5 +1,8 @@
 package dev.modelserving.inference;
 
+import java.util.List;
+import java.util.Arrays;
+import java.time.Duration;
 import dev.modelserving.model.ServedModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -44,16 +47,16 @@ class AccuracyTest {
     void accuracyOnTheTestSetMatchesTheModelCard() throws IOException {
         float[] images = readImages(DATASET.resolve("t10k-images-idx3-ubyte.gz"));
         int[] labels = readLabels(DATASET.resolve("t10k-labels-idx1-ubyte.gz"));
-        java.util.List<String> classNames = java.util.List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+        List<String> classNames = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                 "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
-        java.util.List<String> outputLabels = served.require().labels();
+        List<String> outputLabels = served.require().labels();
         int correct = 0;
         for (int start = 0; start < labels.length; start += BATCH) {
             int n = Math.min(BATCH, labels.length - start);
-            float[] rows = java.util.Arrays.copyOfRange(images, start * PIXELS, (start + n) * PIXELS);
+            float[] rows = Arrays.copyOfRange(images, start * PIXELS, (start + n) * PIXELS);
             // Through the inference runners, as V2 requests are served.
             float[][] probabilities = predictions.infer(() -> new RowBatcher.Work<>(rows, n, output -> output),
-                    PredictionContext.NONE).await().atMost(java.time.Duration.ofSeconds(30));
+                    PredictionContext.NONE).await().atMost(Duration.ofSeconds(30));
             for (int i = 0; i < n; i++) {
                 int best = 0;
                 for (int c = 1; c < probabilities[i].length; c++) {

@@ -1,5 +1,6 @@
 package dev.modelserving.inference;
 
+import java.util.Arrays;
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,7 +109,7 @@ class PredictionResourceTest {
     void bytesThatAreNoImageAre422() {
         assertThat(assertProblem(predict("not a picture at all".getBytes(), "image/png"), 422, "/predictions"))
                 .contains("not a PNG or JPEG");
-        byte[] truncated = java.util.Arrays.copyOf(Fixtures.first().bytes(), 60);
+        byte[] truncated = Arrays.copyOf(Fixtures.first().bytes(), 60);
         assertProblem(predict(truncated, "image/png"), 422, "/predictions");
         assertProblem(predict(new byte[0], "image/png"), 422, "/predictions");
     }

@@ -1,5 +1,7 @@
 package dev.modelserving.it;
 
+import java.net.URI;
+import java.io.IOException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.support.PackagedApp;
@@ -61,21 +63,21 @@ class ModelStartupIT {
             for (int i = 0; i < 600 && live == null; i++) {
                 try {
                     live = client.send(HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + port + "/q/health/live")).build(),
+                            URI.create("http://127.0.0.1:" + port + "/q/health/live")).build(),
                             HttpResponse.BodyHandlers.ofString());
-                } catch (java.io.IOException notYet) {
+                } catch (IOException notYet) {
                     Thread.sleep(100);
                 }
             }
             assertThat(live).as("the server came up").isNotNull();
             assertThat(live.statusCode()).isEqualTo(200);
             HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
+                    URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("\"model\"").contains("DOWN").contains("missing.onnx");
             HttpResponse<String> model = client.send(HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + port + "/model")).build(),
+                    URI.create("http://127.0.0.1:" + port + "/model")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(model.statusCode()).isEqualTo(503);
             assertThat(model.headers().firstValue("Content-Type")).hasValueSatisfying(

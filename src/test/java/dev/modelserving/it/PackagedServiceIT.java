@@ -1,5 +1,6 @@
 package dev.modelserving.it;
 
+import org.hamcrest.Matchers;
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +22,7 @@ class PackagedServiceIT {
         String token = Api.token(username, Api.PASSWORD);
         given().auth().oauth2(token).get("/users/me")
                 .then().statusCode(200)
-                .body("username", org.hamcrest.Matchers.equalTo(username));
+                .body("username", Matchers.equalTo(username));
     }
 
     @Test

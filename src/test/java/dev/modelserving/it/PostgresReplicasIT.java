@@ -1,5 +1,7 @@
 package dev.modelserving.it;
 
+import org.junit.jupiter.api.TestInfo;
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -63,7 +65,7 @@ class PostgresReplicasIT {
     }
 
     @BeforeEach
-    void freshDatabase(org.junit.jupiter.api.TestInfo test) throws IOException {
+    void freshDatabase(TestInfo test) throws IOException {
         database = postgres.newDatabase();
         workDir = Path.of("target", "replicas-it", test.getTestMethod().orElseThrow().getName());
         Files.createDirectories(workDir);
@@ -252,7 +254,7 @@ class PostgresReplicasIT {
      * replica and tries again.
      */
     private List<String> freezeWhileHolding(PackagedApp app, String worker, int min,
-            java.util.function.Predicate<String> acceptable) throws Exception {
+            Predicate<String> acceptable) throws Exception {
         for (int attempt = 0; attempt < 200; attempt++) {
             awaitTrue(Duration.ofSeconds(60), worker + " holds " + min + " running task(s)",
                     () -> count("state = 'RUNNING' AND worker = '" + worker + "'") >= min);

@@ -1,5 +1,6 @@
 package dev.modelserving.order;
 
+import java.util.UUID;
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -213,7 +214,7 @@ class OrderResourceTest {
                 "/orders/" + id)).contains(id);
         given().auth().oauth2(Api.adminToken()).get("/orders/" + id).then().statusCode(200);
         assertProblem(asUser().get("/orders/not-a-uuid"), 400, "/orders/not-a-uuid");
-        String unknown = java.util.UUID.randomUUID().toString();
+        String unknown = UUID.randomUUID().toString();
         assertProblem(asUser().get("/orders/" + unknown), 404, "/orders/" + unknown);
     }
 

@@ -1,5 +1,9 @@
 package dev.modelserving.security;
 
+import org.hamcrest.Matchers;
+import javax.crypto.spec.SecretKeySpec;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,9 +63,9 @@ class TokenResourceTest {
     void anExpiredTokenIsRejectedEvenAfterItWasAccepted() throws InterruptedException {
         // Signed with the service's own key (the test profile sets it) but valid for one second only.
         String username = Api.registerUser("short");
-        String token = io.smallrye.jwt.build.Jwt.issuer("model-serving").upn(username).groups("user")
-                .expiresIn(1).jws().algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.HS256)
-                .sign(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(TEST_SECRET),
+        String token = Jwt.issuer("model-serving").upn(username).groups("user")
+                .expiresIn(1).jws().algorithm(SignatureAlgorithm.HS256)
+                .sign(new SecretKeySpec(Base64.getDecoder().decode(TEST_SECRET),
                         "HmacSHA256"));
         given().auth().oauth2(token).get("/users/me").then().statusCode(200);
         Thread.sleep(2_100);
@@ -76,6 +80,6 @@ class TokenResourceTest {
         String token = Api.adminToken();
         given().auth().oauth2(token).get("/users/me")
                 .then().statusCode(200)
-                .body("roles", org.hamcrest.Matchers.hasItem("admin"));
+                .body("roles", Matchers.hasItem("admin"));
     }
 }

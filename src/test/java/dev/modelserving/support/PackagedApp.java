@@ -1,5 +1,7 @@
 package dev.modelserving.support;
 
+import java.util.LinkedHashMap;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -53,7 +55,7 @@ public final class PackagedApp implements AutoCloseable {
     /** Starts the server on a free port and waits until readiness is UP. */
     public static PackagedApp startServer(Map<String, String> properties, Path workDir) throws Exception {
         int port = freePort();
-        Map<String, String> all = new java.util.LinkedHashMap<>(properties);
+        Map<String, String> all = new LinkedHashMap<>(properties);
         all.put("quarkus.http.port", String.valueOf(port));
         all.putIfAbsent("quarkus.http.host", "127.0.0.1");
         Files.createDirectories(workDir);
@@ -108,7 +110,7 @@ public final class PackagedApp implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("access_token")
+        return new ObjectMapper().readTree(response.body()).path("access_token")
                 .asText();
     }
 

@@ -65,29 +65,39 @@ class TaskServiceShutdownTest {
         }
     };
 
-    private TaskService service(Duration shutdownTimeout) {
-        TaskService service = new TaskService(store, Clock.systemUTC(), List.of(gated), oneWorker(),
-                new IncidentLog(), new SimpleMeterRegistry(), shutdownTimeout);
-        service.onStart(null);
-        return service;
+    /** A replica's tasks: its service and its worker, stopped in the order the application stops them. */
+    private record Replica(TaskService service, TaskWorker worker) {
+        void stop() throws InterruptedException {
+            service.stopAccepting();
+            worker.stop();
+        }
     }
 
-    private Task submit(TaskService service) {
+    private Replica service(Duration shutdownTimeout) {
+        TaskConfig config = oneWorker();
+        TaskEndings endings = new TaskEndings(List.of(gated), new IncidentLog());
+        TaskMetrics metrics = new TaskMetrics(new SimpleMeterRegistry());
+        TaskWorker worker = new TaskWorker(store, config, endings, metrics, new IncidentLog(), shutdownTimeout);
+        worker.start();
+        return new Replica(new TaskService(store, Clock.systemUTC(), config, endings, metrics, worker), worker);
+    }
+
+    private Task submit(Replica replica) {
         byte[] items = ByteBuffer.allocate(4).putInt(100).array();
-        return service.submit(kind, "u", 100, id -> new TaskService.Submission(items, null, TaskWrite.NONE))
+        return replica.service().submit(kind, "u", 100, id -> new TaskService.Submission(items, null, TaskWrite.NONE))
                 .await().indefinitely();
     }
 
     @Test
     void whatDidNotFinishIsCancelledInMemoryAndHandedBackWithPostgres() throws Exception {
-        TaskService service = service(Duration.ofMillis(500));
+        Replica service = service(Duration.ofMillis(500));
         Task running = submit(service);
         Task queued = submit(service);
         await().atMost(Duration.ofSeconds(5)).until(() -> find(running).state() == TaskState.RUNNING);
         gate.release(3);
 
         long started = System.nanoTime();
-        service.onStop(null);
+        service.stop();
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         assertThat(tookMillis).as("the running task got the shutdown timeout").isGreaterThanOrEqualTo(450);
 
@@ -115,11 +125,11 @@ class TaskServiceShutdownTest {
                 .filteredOn(t -> t.kind().equals(kind)).hasSize(2);
         if (store.durable()) {
             // Another replica takes the handed-back task and finishes it: its first counted attempt.
-            TaskService next = service(Duration.ofSeconds(10));
+            Replica next = service(Duration.ofSeconds(10));
             gate.release(1_000);
             await().atMost(Duration.ofSeconds(10)).until(() -> find(running).state() == TaskState.SUCCEEDED);
             assertThat(find(running).attempts()).isEqualTo(1);
-            next.onStop(null);
+            next.stop();
         }
     }
 
@@ -129,7 +139,7 @@ class TaskServiceShutdownTest {
 
     @Test
     void aTaskThatFinishesWithinTheTimeoutSucceeds() throws Exception {
-        TaskService service = service(Duration.ofSeconds(10));
+        Replica service = service(Duration.ofSeconds(10));
         Task task = submit(service);
         await().atMost(Duration.ofSeconds(5)).until(() -> find(task).state() == TaskState.RUNNING);
         new Thread(() -> {
@@ -140,7 +150,7 @@ class TaskServiceShutdownTest {
             }
             gate.release(100);
         }).start();
-        service.onStop(null);
+        service.stop();
         assertThat(find(task).state()).isEqualTo(TaskState.SUCCEEDED);
     }
 }

@@ -44,7 +44,7 @@ public class TestJobsResource {
         byte[] input = ByteBuffer.allocate(Integer.BYTES).putInt(items).array();
         return tasks.submit(GatedJobs.KIND, identity.getPrincipal().getName(), items,
                         id -> new TaskService.Submission(input, null, TaskWrite.NONE))
-                .map(task -> Response.accepted(task).location(URI.create("/tasks/" + task.id())).build());
+                .map(task -> Response.accepted(TaskView.of(task)).location(URI.create("/tasks/" + task.id())).build());
     }
 
     @POST

@@ -1,5 +1,9 @@
 package dev.modelserving.user;
 
+import org.hamcrest.Matchers;
+import javax.crypto.spec.SecretKeySpec;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,8 +50,8 @@ class UserResourceTest {
         String username = Api.registerUser("bob");
         given().auth().oauth2(Api.token(username, Api.PASSWORD)).get("/users/me")
                 .then().statusCode(200)
-                .body("username", org.hamcrest.Matchers.equalTo(username))
-                .body("displayName", org.hamcrest.Matchers.equalTo(username));
+                .body("username", Matchers.equalTo(username))
+                .body("displayName", Matchers.equalTo(username));
     }
 
     @Test
@@ -148,9 +152,9 @@ class UserResourceTest {
 
     @Test
     void aTokenSignedWithAnotherKeyIs401() {
-        String forged = io.smallrye.jwt.build.Jwt.issuer("model-serving").upn("admin").groups("admin")
-                .jws().algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.HS256)
-                .sign(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
+        String forged = Jwt.issuer("model-serving").upn("admin").groups("admin")
+                .jws().algorithm(SignatureAlgorithm.HS256)
+                .sign(new SecretKeySpec(new byte[32], "HmacSHA256"));
         Response response = given().auth().oauth2(forged).get("/users");
         assertProblem(response, 401, "/users");
     }
@@ -160,8 +164,8 @@ class UserResourceTest {
         String target = Api.registerUser("dave");
         given().auth().oauth2(Api.newUserToken()).get("/users/" + target)
                 .then().statusCode(200)
-                .body("username", org.hamcrest.Matchers.equalTo(target))
-                .body("roles", org.hamcrest.Matchers.contains("user"));
+                .body("username", Matchers.equalTo(target))
+                .body("roles", Matchers.contains("user"));
     }
 
     @Test

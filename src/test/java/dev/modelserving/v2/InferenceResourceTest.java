@@ -1,5 +1,6 @@
 package dev.modelserving.v2;
 
+import org.hamcrest.Matchers;
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,10 +59,10 @@ class InferenceResourceTest {
     @Test
     void serverMetadataAndHealth() {
         given().get("/v2").then().statusCode(200)
-                .body("name", org.hamcrest.Matchers.equalTo("model-serving"))
-                .body("version", org.hamcrest.Matchers.notNullValue());
-        given().get("/v2/health/live").then().statusCode(200).body("live", org.hamcrest.Matchers.is(true));
-        given().get("/v2/health/ready").then().statusCode(200).body("ready", org.hamcrest.Matchers.is(true));
+                .body("name", Matchers.equalTo("model-serving"))
+                .body("version", Matchers.notNullValue());
+        given().get("/v2/health/live").then().statusCode(200).body("live", Matchers.is(true));
+        given().get("/v2/health/ready").then().statusCode(200).body("ready", Matchers.is(true));
     }
 
     @Test
@@ -77,7 +78,7 @@ class InferenceResourceTest {
         assertThat(meta.jsonPath().getString("outputs[0].datatype")).isEqualTo("FP32");
         assertThat(meta.jsonPath().getList("outputs[0].shape", Integer.class)).containsExactly(-1, 10);
         given().get("/v2/models/fashion-mnist/ready").then().statusCode(200)
-                .body("ready", org.hamcrest.Matchers.is(true));
+                .body("ready", Matchers.is(true));
     }
 
     @Test

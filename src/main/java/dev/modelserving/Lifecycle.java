@@ -1,0 +1,98 @@
+package dev.modelserving;
+
+import dev.modelserving.inference.BatchedInference;
+import dev.modelserving.model.ModelLifecycle;
+import dev.modelserving.predictionlog.PredictionLog;
+import dev.modelserving.security.AdminBootstrap;
+import dev.modelserving.store.Database;
+import dev.modelserving.task.TaskService;
+import dev.modelserving.task.TaskWorker;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * The order in which the service starts and stops, in one place; the features only offer the steps.
+ *
+ * <p>Startup ({@link StartupEvent}, before the HTTP port serves):
+ * <ol>
+ * <li>the schema migrations, with the PostgreSQL store (everything below reads or writes it);</li>
+ * <li>the administrator account, when {@code app.admin.password} is set;</li>
+ * <li>the model: loaded, checked and warmed; readiness is DOWN until then;</li>
+ * <li>this replica's task worker starts claiming (its jobs need the model).</li>
+ * </ol>
+ *
+ * <p>Shutdown: when the shutdown delay begins ({@code quarkus.shutdown.delay-enabled}, readiness DOWN) new tasks are
+ * refused with 503 and nothing more is claimed. Then, on {@link ShutdownEvent}, once HTTP has drained:
+ * <ol>
+ * <li>tasks: running ones get {@code quarkus.shutdown.timeout} to finish, then go back to the queue (PostgreSQL) or
+ * end CANCELLED (memory);</li>
+ * <li>the inference runners finish their queue;</li>
+ * <li>the prediction log's final flush: tasks and runners append lines until they stop, so it comes after them;</li>
+ * <li>the model closes.</li>
+ * </ol>
+ * A step that fails is logged and the next one still runs: a failed task hand-back must not cost the log its lines.
+ */
+@ApplicationScoped
+public class Lifecycle {
+
+    private static final Logger LOG = Logger.getLogger(Lifecycle.class);
+
+    private final Database database;
+    private final AdminBootstrap admin;
+    private final ModelLifecycle model;
+    private final TaskService tasks;
+    private final TaskWorker worker;
+    private final BatchedInference inference;
+    private final PredictionLog predictionLog;
+
+    public Lifecycle(Database database, AdminBootstrap admin, ModelLifecycle model, TaskService tasks,
+            TaskWorker worker, BatchedInference inference, PredictionLog predictionLog) {
+        this.database = database;
+        this.admin = admin;
+        this.model = model;
+        this.tasks = tasks;
+        this.worker = worker;
+        this.inference = inference;
+        this.predictionLog = predictionLog;
+    }
+
+    /** A failure here fails the start: a replica that cannot migrate or load its model must not serve. */
+    void onStart(@Observes StartupEvent event) {
+        database.migrate();
+        admin.ensureAdministrator();
+        model.load();
+        worker.start();
+    }
+
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        tasks.stopAccepting();
+        worker.stopClaiming();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        tasks.stopAccepting();
+        step("stop the task worker", worker::stop);
+        step("stop the inference runners", inference::stop);
+        step("flush the prediction log", predictionLog::flushOnShutdown);
+        step("close the model", model::close);
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void step(String name, Step step) {
+        try {
+            step.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.errorf("Shutdown interrupted while trying to %s", name);
+        } catch (Exception | LinkageError e) {
+            LOG.errorf(e, "Shutdown: could not %s; going on with the next step", name);
+        }
+    }
+}
