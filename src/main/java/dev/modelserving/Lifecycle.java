@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
 /**
  * The order in which the service starts and stops, in one place; the features only offer the steps.
  *
- * <p>Startup ({@link StartupEvent}, before the HTTP port serves):
+ * <p>
+ * Startup ({@link StartupEvent}, before the HTTP port serves):
  * <ol>
  * <li>the schema migrations, with the PostgreSQL store (everything below reads or writes it);</li>
  * <li>the administrator account, when {@code app.admin.password} is set;</li>
@@ -25,11 +26,12 @@ import org.jboss.logging.Logger;
  * <li>this replica's task worker starts claiming (its jobs need the model).</li>
  * </ol>
  *
- * <p>Shutdown: when the shutdown delay begins ({@code quarkus.shutdown.delay-enabled}, readiness DOWN) new tasks are
+ * <p>
+ * Shutdown: when the shutdown delay begins ({@code quarkus.shutdown.delay-enabled}, readiness DOWN) new tasks are
  * refused with 503 and nothing more is claimed. Then, on {@link ShutdownEvent}, once HTTP has drained:
  * <ol>
- * <li>tasks: running ones get {@code quarkus.shutdown.timeout} to finish, then go back to the queue (PostgreSQL) or
- * end CANCELLED (memory);</li>
+ * <li>tasks: running ones get {@code quarkus.shutdown.timeout} to finish, then go back to the queue (PostgreSQL) or end
+ * CANCELLED (memory);</li>
  * <li>the inference runners finish their queue;</li>
  * <li>the prediction log's final flush: tasks and runners append lines until they stop, so it comes after them;</li>
  * <li>the model closes.</li>

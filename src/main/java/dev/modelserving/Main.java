@@ -7,9 +7,9 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * Entry point of the jar and the native binary. Without arguments it serves HTTP; {@code predict FILE...}
- * classifies pictures and prints one JSON line each without opening a port; {@code --help} and {@code --version}
- * answer without starting anything.
+ * Entry point of the jar and the native binary. Without arguments it serves HTTP; {@code predict FILE...} classifies
+ * pictures and prints one JSON line each without opening a port; {@code --help} and {@code --version} answer without
+ * starting anything.
  */
 @QuarkusMain
 public final class Main {
@@ -18,9 +18,9 @@ public final class Main {
     }
 
     /**
-     * Starts loading ONNX Runtime's native library (unpacking and linking some 30 MB) on a second thread while
-     * Quarkus boots on this one, so that the model load at startup does not pay for it; measured by bench/run.sh.
-     * A failure here is ignored: the model load reports it properly.
+     * Starts loading ONNX Runtime's native library (unpacking and linking some 30 MB) on a second thread while Quarkus
+     * boots on this one, so that the model load at startup does not pay for it; measured by bench/run.sh. A failure
+     * here is ignored: the model load reports it properly.
      */
     private static void preloadModelRuntime() {
         Thread preload = new Thread(() -> {

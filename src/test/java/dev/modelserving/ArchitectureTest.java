@@ -13,8 +13,8 @@ import jakarta.ws.rs.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package graph is a tree: features use the shared packages, never the other way round, no two packages use
- * each other, and only the composition root (this package) knows every feature.
+ * The package graph is a tree: features use the shared packages, never the other way round, no two packages use each
+ * other, and only the composition root (this package) knows every feature.
  */
 // Plain JUnit tests over ArchUnit's core: its own test engine is not discovered beside the JUnit 6 of Quarkus.
 class ArchitectureTest {
@@ -23,9 +23,9 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.modelserving");
 
     private static final String[] FEATURES = {"dev.modelserving.user..", "dev.modelserving.security..",
-        "dev.modelserving.order..", "dev.modelserving.task..", "dev.modelserving.model..",
-        "dev.modelserving.inference..", "dev.modelserving.v2..", "dev.modelserving.predictionlog..",
-        "dev.modelserving.cli.."};
+            "dev.modelserving.order..", "dev.modelserving.task..", "dev.modelserving.model..",
+            "dev.modelserving.inference..", "dev.modelserving.v2..", "dev.modelserving.predictionlog..",
+            "dev.modelserving.cli.."};
 
     private static final ArchRule PACKAGES_FORM_NO_CYCLES = slices().matching("dev.modelserving.(*)..").should()
             .beFreeOfCycles();
@@ -35,16 +35,19 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
             .because("problem, store and web serve every feature and must not depend on one");
 
-    private static final ArchRule ONLY_THE_ROOT_KNOWS_THE_ROOT = noClasses().that().resideOutsideOfPackage("dev.modelserving")
+    private static final ArchRule ONLY_THE_ROOT_KNOWS_THE_ROOT = noClasses().that()
+            .resideOutsideOfPackage("dev.modelserving")
             .should().dependOnClassesThat().resideInAPackage("dev.modelserving")
             .because("the root package is the composition root: it knows the features, they do not know it");
 
-    private static final ArchRule RESOURCES_USE_NO_STORE_IMPLEMENTATION = noClasses().that().areAnnotatedWith(Path.class)
+    private static final ArchRule RESOURCES_USE_NO_STORE_IMPLEMENTATION = noClasses().that()
+            .areAnnotatedWith(Path.class)
             .should().dependOnClassesThat().haveSimpleNameStartingWith("Pg")
             .orShould().dependOnClassesThat().haveSimpleNameStartingWith("InMemory")
             .because("resources delegate to services; which store serves is decided at the composition root");
 
-    private static final ArchRule RESOURCES_ARE_READABLE_IN_A_NATIVE_IMAGE = classes().that().areAnnotatedWith(Path.class)
+    private static final ArchRule RESOURCES_ARE_READABLE_IN_A_NATIVE_IMAGE = classes().that()
+            .areAnnotatedWith(Path.class)
             .should().beAnnotatedWith(RegisterForReflection.class)
             .because("AllowedMethods reads their JAX-RS annotations to answer 405 with an Allow header");
 

@@ -15,9 +15,9 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The served model behind a {@link RowBatcher}: requests' work is prepared and run on {@code app.model.batching}
- * runner threads, never on the event loop, and the result comes back on the request's own Vert.x context (so the
- * response is written, and logged, from there as for any other request).
+ * The served model behind a {@link RowBatcher}: requests' work is prepared and run on {@code app.model.batching} runner
+ * threads, never on the event loop, and the result comes back on the request's own Vert.x context (so the response is
+ * written, and logged, from there as for any other request).
  */
 // Created at startup, so that a wrong batching setting stops the start instead of failing the first request.
 @Startup
@@ -64,7 +64,8 @@ public class BatchedInference {
                         emitter.complete(value);
                     } else {
                         emitter.fail(failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure);
+                                ? failure.getCause()
+                                : failure);
                     }
                 };
                 if (context == null) {

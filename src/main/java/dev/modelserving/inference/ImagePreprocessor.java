@@ -18,8 +18,8 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Turns an uploaded PNG or JPEG into the model's input: 28x28 grayscale, 0..1, light object on a dark background,
- * as the Fashion-MNIST pictures are. Blocking (decoding is CPU work): call it off the event loop.
+ * Turns an uploaded PNG or JPEG into the model's input: 28x28 grayscale, 0..1, light object on a dark background, as
+ * the Fashion-MNIST pictures are. Blocking (decoding is CPU work): call it off the event loop.
  */
 @ApplicationScoped
 public class ImagePreprocessor {
@@ -80,8 +80,8 @@ public class ImagePreprocessor {
 
     /**
      * A reader for the picture's format. PNG and JPEG are recognised by their signature and get a reader from the
-     * provider found once: asking ImageIO per picture walks every registered provider and lets each probe the
-     * stream, a tenth of the decoding time of a small PNG. Anything else is identified by ImageIO to name it.
+     * provider found once: asking ImageIO per picture walks every registered provider and lets each probe the stream, a
+     * tenth of the decoding time of a small PNG. Anything else is identified by ImageIO to name it.
      */
     private ImageReader readerFor(byte[] image, ImageInputStream in) throws IOException {
         if (startsWith(image, PNG_SIGNATURE)) {
@@ -133,8 +133,8 @@ public class ImagePreprocessor {
     }
 
     /**
-     * Grayscale pictures are read sample by sample: {@code getRGB} would pass them through a colour-space
-     * conversion and change every value, so a Fashion-MNIST PNG would no longer be the picture the model knows.
+     * Grayscale pictures are read sample by sample: {@code getRGB} would pass them through a colour-space conversion
+     * and change every value, so a Fashion-MNIST PNG would no longer be the picture the model knows.
      */
     private static float[] graySamples(BufferedImage picture, ColorModel colors) {
         Raster raster = picture.getRaster();
@@ -172,8 +172,8 @@ public class ImagePreprocessor {
     }
 
     /**
-     * Scales the picture so that its longer side is 28 pixels (area averaging, so that downscaling does not
-     * alias), and centres it on a 28x28 dark canvas. A 28x28 picture is taken as it is.
+     * Scales the picture so that its longer side is 28 pixels (area averaging, so that downscaling does not alias), and
+     * centres it on a 28x28 dark canvas. A 28x28 picture is taken as it is.
      */
     static float[] fitInto28(float[] gray, int width, int height) {
         if (width == SIDE && height == SIDE) {

@@ -1,8 +1,8 @@
 package dev.modelserving.inference;
 
-import java.util.Arrays;
-import java.util.ArrayList;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -17,7 +17,8 @@ public record Prediction(
 
     @RegisterForReflection
     @Schema(name = "LabelProbability")
-    public record LabelProbability(@Schema(example = "Sneaker") String label, @Schema(example = "0.93") float probability) {
+    public record LabelProbability(@Schema(example = "Sneaker") String label,
+            @Schema(example = "0.93") float probability) {
     }
 
     @RegisterForReflection

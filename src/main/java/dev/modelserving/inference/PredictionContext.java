@@ -3,8 +3,8 @@ package dev.modelserving.inference;
 import dev.modelserving.web.RequestIdFilter;
 
 /**
- * Who asked for a prediction, for the prediction log. Every member may be null: the command line has no request
- * and no user, and only orders have an order id.
+ * Who asked for a prediction, for the prediction log. Every member may be null: the command line has no request and no
+ * user, and only orders have an order id.
  */
 public record PredictionContext(String requestId, String user, String orderId) {
 

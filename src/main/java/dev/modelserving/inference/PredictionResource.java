@@ -1,9 +1,8 @@
 package dev.modelserving.inference;
 
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import dev.modelserving.user.CurrentCaller;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
-import dev.modelserving.user.CurrentCaller;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -11,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -40,8 +40,8 @@ public class PredictionResource {
     @Operation(operationId = "classifyPicture", summary = "Classify a PNG or JPEG picture",
             description = "Any size; it is converted to 28x28 grayscale the way the training pictures look.")
     @RequestBody(content = {
-        @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
-        @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+            @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+            @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
     @APIResponse(responseCode = "200", description = "The label, its confidence and the top three",
             content = @Content(schema = @Schema(implementation = Prediction.class)))
     @APIResponse(responseCode = "413", description = "Image over app.predictions.max-image-bytes")

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Classifies pictures and pixel rows with the served model and writes one prediction-log line per classified item.
- * The {@code *Now} methods block (decoding, inference) and are for callers already off the event loop (task workers,
- * the command line); the others hand the work to the inference runners ({@link BatchedInference}), which run the
- * rows of concurrent requests together.
+ * Classifies pictures and pixel rows with the served model and writes one prediction-log line per classified item. The
+ * {@code *Now} methods block (decoding, inference) and are for callers already off the event loop (task workers, the
+ * command line); the others hand the work to the inference runners ({@link BatchedInference}), which run the rows of
+ * concurrent requests together.
  */
 @ApplicationScoped
 public class PredictionService {
@@ -58,8 +58,8 @@ public class PredictionService {
     }
 
     /**
-     * Classifies rows of model inputs in one model run (far cheaper per row than one run each for a small model,
-     * where the run's fixed cost dominates); one prediction, and one log line, per row.
+     * Classifies rows of model inputs in one model run (far cheaper per row than one run each for a small model, where
+     * the run's fixed cost dominates); one prediction, and one log line, per row.
      */
     public List<Prediction> classifyRowsNow(List<float[]> rows, PredictionContext context) {
         if (rows.isEmpty()) {
@@ -78,8 +78,8 @@ public class PredictionService {
 
     /**
      * Runs the model on rows as they are, for the Open Inference Protocol: {@code prepare} (parsing and checking the
-     * request, and saying what to answer with the output) runs on an inference runner and may throw a problem for
-     * bad input; each row is logged with its most likely label.
+     * request, and saying what to answer with the output) runs on an inference runner and may throw a problem for bad
+     * input; each row is logged with its most likely label.
      */
     public <T> Uni<T> infer(Supplier<RowBatcher.Work<T>> prepare, PredictionContext context) {
         served.require();

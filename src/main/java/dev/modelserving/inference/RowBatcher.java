@@ -15,12 +15,13 @@ import java.util.function.Supplier;
 /**
  * Runs inference work on a fixed, small set of threads and puts the rows of work that queued up while a run was in
  * progress into one model run. For a small model the fixed cost of a run dominates (the bundled model: ~48 µs for one
- * row, ~51 µs for four, ~105 µs for sixteen), so under concurrent load this multiplies what the cores can serve,
- * while a lone request never waits for company: a batch is whatever is already queued, never a timer.
+ * row, ~51 µs for four, ~105 µs for sixteen), so under concurrent load this multiplies what the cores can serve, while
+ * a lone request never waits for company: a batch is whatever is already queued, never a timer.
  *
- * <p>Each piece of work is prepared (parsed, decoded) on the runner thread that takes it, so that CPU work for
- * requests is bounded by the runner count instead of spreading over every request thread; a piece that fails to
- * prepare fails alone. Independent of CDI so that its batching can be tested with a stand-in model.
+ * <p>
+ * Each piece of work is prepared (parsed, decoded) on the runner thread that takes it, so that CPU work for requests is
+ * bounded by the runner count instead of spreading over every request thread; a piece that fails to prepare fails
+ * alone. Independent of CDI so that its batching can be tested with a stand-in model.
  */
 public final class RowBatcher {
 
@@ -47,9 +48,9 @@ public final class RowBatcher {
     private volatile boolean accepting = true;
 
     /**
-     * @param threads       runner threads
-     * @param maxRows       rows at most in one model run (a single piece of work with more runs alone)
-     * @param capacity      pieces of work waiting at most; more are refused
+     * @param threads runner threads
+     * @param maxRows rows at most in one model run (a single piece of work with more runs alone)
+     * @param capacity pieces of work waiting at most; more are refused
      * @param batchObserver told the row count of every model run
      */
     RowBatcher(String name, int threads, int maxRows, int capacity, Model model, IntConsumer batchObserver) {
@@ -67,11 +68,11 @@ public final class RowBatcher {
     }
 
     /**
-     * Queues work; the future completes with its result, or with the exception its preparation, the model run or
-     * its finish threw.
+     * Queues work; the future completes with its result, or with the exception its preparation, the model run or its
+     * finish threw.
      *
      * @throws InferenceQueueFullException when {@code capacity} pieces are already waiting
-     * @throws ShuttingDownException       after {@link #stop} began
+     * @throws ShuttingDownException after {@link #stop} began
      */
     <T> CompletableFuture<T> submit(Supplier<Work<T>> prepare) {
         if (!accepting) {
@@ -190,7 +191,7 @@ public final class RowBatcher {
 
     /** Answers everything still queued with a 503: no runner will take it any more. */
     private void failQueued() {
-        for (Job<?> job; (job = queue.poll()) != null; ) {
+        for (Job<?> job; (job = queue.poll()) != null;) {
             job.result.completeExceptionally(
                     new ShuttingDownException("The service stopped before this request was run"));
         }

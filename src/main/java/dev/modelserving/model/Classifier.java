@@ -96,8 +96,8 @@ public final class Classifier implements AutoCloseable {
     }
 
     /**
-     * Runs the model on blocks of whole rows ({@code rows} in all), copied one after the other straight into the
-     * input buffer: the requests of a batch each bring theirs.
+     * Runs the model on blocks of whole rows ({@code rows} in all), copied one after the other straight into the input
+     * buffer: the requests of a batch each bring theirs.
      *
      * @return one row of {@link #classes()} scores per input row, in block order
      */
@@ -118,7 +118,7 @@ public final class Classifier implements AutoCloseable {
     }
 
     private float[][] run(FloatBuffer input, int batch) {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {batch, features});
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[]{batch, features});
                 OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
@@ -127,10 +127,10 @@ public final class Classifier implements AutoCloseable {
     }
 
     /**
-     * A direct buffer for model inputs: ONNX Runtime reads one in place, where a heap array would be copied into a
-     * new direct buffer on every run (an allocation with a cleaner). Each thread keeps one for up to
-     * {@link #CACHED_ROWS} rows (3 KB a row for the bundled model; the threads that run the model are the inference
-     * runners and the task workers); a larger batch gets a buffer of its own.
+     * A direct buffer for model inputs: ONNX Runtime reads one in place, where a heap array would be copied into a new
+     * direct buffer on every run (an allocation with a cleaner). Each thread keeps one for up to {@link #CACHED_ROWS}
+     * rows (3 KB a row for the bundled model; the threads that run the model are the inference runners and the task
+     * workers); a larger batch gets a buffer of its own.
      *
      * @return a buffer with room for exactly {@code values} floats
      */

@@ -27,8 +27,8 @@ public interface ModelConfig {
     Optional<String> labelsPath();
 
     /**
-     * Expected sha256 (hex) of the model file; startup fails on a mismatch. The bundled model is always checked
-     * against the checksum shipped with it.
+     * Expected sha256 (hex) of the model file; startup fails on a mismatch. The bundled model is always checked against
+     * the checksum shipped with it.
      */
     Optional<String> sha256();
 
@@ -52,8 +52,8 @@ public interface ModelConfig {
     Batching batching();
 
     /**
-     * Synchronous inference (/predictions, V2 infer) runs on a few runner threads; rows of requests that queue up
-     * while a run is in progress go into the next run together.
+     * Synchronous inference (/predictions, V2 infer) runs on a few runner threads; rows of requests that queue up while
+     * a run is in progress go into the next run together.
      */
     interface Batching {
 

@@ -8,8 +8,8 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Loads, checks and warms the model when the application starts, and closes it when the application stops. Until
- * the model is loaded, readiness is DOWN ({@link ModelReadinessCheck}) and predictions answer 503.
+ * Loads, checks and warms the model when the application starts, and closes it when the application stops. Until the
+ * model is loaded, readiness is DOWN ({@link ModelReadinessCheck}) and predictions answer 503.
  */
 @ApplicationScoped
 public class ModelLifecycle {

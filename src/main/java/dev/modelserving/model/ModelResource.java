@@ -1,6 +1,5 @@
 package dev.modelserving.model;
 
-import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.modelserving.web.OpenApiConventions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.GET;
@@ -8,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -27,7 +27,8 @@ public class ModelResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "getServedModel", summary = "Name, version, checksum, signature, labels and load time of the served model",
+    @Operation(operationId = "getServedModel",
+            summary = "Name, version, checksum, signature, labels and load time of the served model",
             extensions = @Extension(name = OpenApiConventions.NEEDS_MODEL, value = "true"))
     @APIResponse(responseCode = "200", description = "The model",
             content = @Content(schema = @Schema(implementation = ModelMetadata.class)))

@@ -11,8 +11,8 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * The bytes of the model and its labels, read from the configured files or from the bundled classpath copy, with
- * the model's sha256 checked.
+ * The bytes of the model and its labels, read from the configured files or from the bundled classpath copy, with the
+ * model's sha256 checked.
  *
  * @param location where the model came from, for logs and metadata
  */

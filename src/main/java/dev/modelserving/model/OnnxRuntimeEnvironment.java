@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * ONNX Runtime's process-wide environment, always created on a thread of its own whose stack fits what the
- * creation needs. Creating it recurses (inside the native library) to a depth proportional to the length of the
- * process's command line: with 1,000 file names to {@code predict} it went some 98,000 native frames deep and
- * overflowed even an 8 MB stack, killing the process with SIGSEGV and no message. So the stack is sized from
- * {@code /proc/self/cmdline}; it is only reserved, and committed as far as it is used.
+ * ONNX Runtime's process-wide environment, always created on a thread of its own whose stack fits what the creation
+ * needs. Creating it recurses (inside the native library) to a depth proportional to the length of the process's
+ * command line: with 1,000 file names to {@code predict} it went some 98,000 native frames deep and overflowed even an
+ * 8 MB stack, killing the process with SIGSEGV and no message. So the stack is sized from {@code /proc/self/cmdline};
+ * it is only reserved, and committed as far as it is used.
  */
 public final class OnnxRuntimeEnvironment {
 

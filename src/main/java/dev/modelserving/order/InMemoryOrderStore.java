@@ -1,8 +1,8 @@
 package dev.modelserving.order;
 
 import dev.modelserving.store.EndedQueue;
-import dev.modelserving.task.TaskWrite;
 import dev.modelserving.store.Page;
+import dev.modelserving.task.TaskWrite;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +21,8 @@ import java.util.function.UnaryOperator;
 /**
  * The embedded default: orders live in this process, bounded whatever the order rate. Orders that have ended
  * (COMPLETED, FAILED, CANCELLED) are kept for {@code app.orders.retention}, and only while their items add up to
- * {@code app.orders.max-kept-items} at most: beyond it the oldest ended are evicted first. A PROCESSING order is
- * never evicted (the task queue bounds how many there are).
+ * {@code app.orders.max-kept-items} at most: beyond it the oldest ended are evicted first. A PROCESSING order is never
+ * evicted (the task queue bounds how many there are).
  */
 @ApplicationScoped
 @Typed(InMemoryOrderStore.class)

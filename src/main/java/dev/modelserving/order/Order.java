@@ -11,8 +11,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * An order of classifications.
  *
  * @param itemCount how many pictures were ordered (the products appear when the order completes)
- * @param reason    why a FAILED or CANCELLED order ended, e.g. {@code cancelled} or {@code shutdown}
- * @param taskId    the background task that fills the order, when it was not processed at once
+ * @param reason why a FAILED or CANCELLED order ended, e.g. {@code cancelled} or {@code shutdown}
+ * @param taskId the background task that fills the order, when it was not processed at once
  * @param idempotencyKey the client's {@code Idempotency-Key}, unique per owner
  */
 @RegisterForReflection

@@ -29,8 +29,8 @@ public interface OrderConfig {
     Duration retention();
 
     /**
-     * In-memory store only: items (products) of ended orders kept at most, about 150 bytes each; beyond it the
-     * oldest ended orders are evicted first, before their retention. PostgreSQL keeps every order.
+     * In-memory store only: items (products) of ended orders kept at most, about 150 bytes each; beyond it the oldest
+     * ended orders are evicted first, before their retention. PostgreSQL keeps every order.
      */
     @WithDefault("100000")
     long maxKeptItems();

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What an asynchronous order's task needs to run on any replica, as stored bytes: the order, the price, who asked
- * (for the prediction log) and the decoded model rows — 4 bytes per pixel, 3 KB per picture, copied in bulk (a
- * float at a time through a stream was most of a task's time). A version byte comes first so that a later format
- * can still read tasks queued by an older replica.
+ * What an asynchronous order's task needs to run on any replica, as stored bytes: the order, the price, who asked (for
+ * the prediction log) and the decoded model rows — 4 bytes per pixel, 3 KB per picture, copied in bulk (a float at a
+ * time through a stream was most of a task's time). A version byte comes first so that a later format can still read
+ * tasks queued by an older replica.
  */
 record OrderInput(String orderId, long price, String requestId, String user, List<float[]> rows) {
 

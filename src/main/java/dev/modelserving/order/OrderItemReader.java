@@ -12,8 +12,8 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Turns the items of an order into model input rows, all of them before anything is accepted, so that a bad item
- * is a 422 naming its index instead of a task that fails later. Blocking (decoding): call it off the event loop.
+ * Turns the items of an order into model input rows, all of them before anything is accepted, so that a bad item is a
+ * 422 naming its index instead of a task that fails later. Blocking (decoding): call it off the event loop.
  */
 @ApplicationScoped
 public class OrderItemReader {

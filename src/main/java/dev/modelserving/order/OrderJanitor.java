@@ -5,8 +5,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Evicts ended orders past {@code app.orders.retention} from a store that bounds what it keeps (the in-memory one);
- * a minute's precision is plenty for a retention of the order of an hour. The store logs what it evicted.
+ * Evicts ended orders past {@code app.orders.retention} from a store that bounds what it keeps (the in-memory one); a
+ * minute's precision is plenty for a retention of the order of an hour. The store logs what it evicted.
  */
 @ApplicationScoped
 public class OrderJanitor {

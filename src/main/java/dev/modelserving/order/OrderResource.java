@@ -1,15 +1,15 @@
 package dev.modelserving.order;
 
-import java.util.Locale;
-import dev.modelserving.user.User;
 import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.task.TaskView;
+import dev.modelserving.user.CurrentCaller;
+import dev.modelserving.user.User;
 import dev.modelserving.web.PageParams;
 import dev.modelserving.web.PagedResponse;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
-import dev.modelserving.user.CurrentCaller;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -22,15 +22,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.MediaType;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -75,7 +75,8 @@ public class OrderResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "placeOrder", summary = "Order classifications: items as base64 PNG/JPEG or as 784 pixel values")
+    @Operation(operationId = "placeOrder",
+            summary = "Order classifications: items as base64 PNG/JPEG or as 784 pixel values")
     @APIResponse(responseCode = "201", description = "Processed at once (up to app.orders.sync-limit items, no "
             + "Prefer: respond-async); Location: /orders/{id}",
             content = @Content(schema = @Schema(implementation = Order.class)))
@@ -95,7 +96,8 @@ public class OrderResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(operationId = "placeOrderWithPictures", summary = "Order classifications: pictures as multipart parts named 'images'")
+    @Operation(operationId = "placeOrderWithPictures",
+            summary = "Order classifications: pictures as multipart parts named 'images'")
     @APIResponse(responseCode = "201", description = "Processed at once; Location: /orders/{id}",
             content = @Content(schema = @Schema(implementation = Order.class)))
     @APIResponse(responseCode = "202", description = "Accepted as a background task; Location: /tasks/{id}",
@@ -113,19 +115,20 @@ public class OrderResource {
     }
 
     /**
-     * The {@code Idempotency-Key} is read from the request itself: a {@code @HeaderParam} turns an empty header into
-     * no header, and an empty key must be a 400, not an order without a key.
+     * The {@code Idempotency-Key} is read from the request itself: a {@code @HeaderParam} turns an empty header into no
+     * header, and an empty key must be a 400, not an order without a key.
      */
     private Uni<Response> place(Supplier<List<float[]>> readItems, String prefer, HttpServerRequest http) {
         boolean preferAsync = prefer != null && prefer.toLowerCase(Locale.ROOT).contains(RESPOND_ASYNC);
         String key = IdempotencyKeys.check(http.getHeader(IDEMPOTENCY_KEY));
-        return orders.place(caller.get().name(), readItems, preferAsync, PredictionContext.ofRequest(caller.get().name()), key)
+        String owner = caller.get().name();
+        return orders.place(owner, readItems, preferAsync, PredictionContext.ofRequest(owner), key)
                 .map(OrderResource::response);
     }
 
     /**
-     * 201 + the order when it was processed at once, else 202 + its task; a repeat says so in a header. Locations
-     * are relative references (RFC 9110, 10.2.2): built from the Host header they would be the client's to choose.
+     * 201 + the order when it was processed at once, else 202 + its task; a repeat says so in a header. Locations are
+     * relative references (RFC 9110, 10.2.2): built from the Host header they would be the client's to choose.
      */
     private static Response response(OrderService.Placed placed) {
         Response.ResponseBuilder response = placed.task()

@@ -1,13 +1,13 @@
 package dev.modelserving.order;
 
-import dev.modelserving.user.Caller;
 import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.inference.PredictionService;
 import dev.modelserving.problem.ResourceNotFoundException;
+import dev.modelserving.store.Page;
 import dev.modelserving.task.Task;
 import dev.modelserving.task.TaskService;
+import dev.modelserving.user.Caller;
 import dev.modelserving.web.BlockingWork;
-import dev.modelserving.store.Page;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -21,8 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * Orders of classifications. Small orders are classified at once; large ones, or any the client wants handled
- * asynchronously, become a background task that completes the order. An {@code Idempotency-Key} makes a retried
- * request return the order (or task) the first one created instead of a second one.
+ * asynchronously, become a background task that completes the order. An {@code Idempotency-Key} makes a retried request
+ * return the order (or task) the first one created instead of a second one.
  */
 @ApplicationScoped
 public class OrderService {
@@ -55,7 +55,7 @@ public class OrderService {
     /**
      * Reads every item (422 naming the first bad one), then classifies them at once or hands them to a task.
      *
-     * @param readItems      blocking: decodes the request's items into model rows
+     * @param readItems blocking: decodes the request's items into model rows
      * @param idempotencyKey the client's key for this order, or null
      */
     public Uni<Placed> place(String owner, Supplier<List<float[]>> readItems, boolean preferAsync,
@@ -68,8 +68,10 @@ public class OrderService {
             return placeNew;
         }
         return earlier(owner, idempotencyKey)
-                .flatMap(found -> found.isPresent() ? Uni.createFrom().item(found.get()) : placeNew
-                        .onFailure(OrderStore.DuplicateOrderException.class).recoverWithUni(() ->
+                .flatMap(found -> found.isPresent()
+                        ? Uni.createFrom().item(found.get())
+                        : placeNew
+                                .onFailure(OrderStore.DuplicateOrderException.class).recoverWithUni(() ->
                                 // Another request with the key won the race.
                                 earlier(owner, idempotencyKey).map(Optional::orElseThrow)));
     }

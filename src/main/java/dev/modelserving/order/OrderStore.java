@@ -1,16 +1,16 @@
 package dev.modelserving.order;
 
-import dev.modelserving.task.TaskWrite;
 import dev.modelserving.store.Page;
+import dev.modelserving.task.TaskWrite;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Where orders are kept: data only. An order filled by a task is created, completed and ended by writes that the
- * task store applies together with the task's own change ({@link TaskWrite}), so that an order is completed exactly
- * once, by the worker that holds its task. Completion and ending apply only to a PROCESSING order.
+ * Where orders are kept: data only. An order filled by a task is created, completed and ended by writes that the task
+ * store applies together with the task's own change ({@link TaskWrite}), so that an order is completed exactly once, by
+ * the worker that holds its task. Completion and ending apply only to a PROCESSING order.
  */
 public interface OrderStore {
 

@@ -1,9 +1,9 @@
 package dev.modelserving.order;
 
 import dev.modelserving.store.Database;
+import dev.modelserving.store.Page;
 import dev.modelserving.store.Sql;
 import dev.modelserving.task.TaskWrite;
-import dev.modelserving.store.Page;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -56,7 +56,7 @@ public class PgOrderStore implements OrderStore {
         return client.preparedQuery("INSERT INTO orders (id, owner, status, created_at, completed_at, item_count, "
                 + "total, currency, reason, task_id, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
                 + "$11)")
-                .execute(Tuple.from(new Object[] {UUID.fromString(order.id()), order.owner(), order.status().name(),
+                .execute(Tuple.from(new Object[]{UUID.fromString(order.id()), order.owner(), order.status().name(),
                         Sql.timestamp(order.createdAt()), Sql.timestamp(order.completedAt()), order.itemCount(),
                         order.total(), order.currency(), order.reason(),
                         order.taskId() == null ? null : UUID.fromString(order.taskId()), order.idempotencyKey()}))

@@ -1,6 +1,5 @@
 package dev.modelserving.predictionlog;
 
-import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
@@ -17,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,10 +24,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The prediction log: one JSON line per prediction, buffered in memory and appended to a file in batches — every
- * {@code flush-interval}, early when {@code buffer-size} lines are waiting, and a last time when the application
- * stops, so that every prediction that was answered is on disk. Appending never blocks; a failed write keeps its
- * lines for the next flush, up to {@code max-pending-lines}: past that (the disk has been failing for a while) the
- * oldest are dropped and counted, the one way a line is lost.
+ * {@code flush-interval}, early when {@code buffer-size} lines are waiting, and a last time when the application stops,
+ * so that every prediction that was answered is on disk. Appending never blocks; a failed write keeps its lines for the
+ * next flush, up to {@code max-pending-lines}: past that (the disk has been failing for a while) the oldest are dropped
+ * and counted, the one way a line is lost.
  */
 @ApplicationScoped
 public class PredictionLog {

@@ -25,9 +25,9 @@ public interface PredictionLogConfig {
     int bufferSize();
 
     /**
-     * Lines kept in memory at most while the file cannot be written (a full or failing disk); beyond it the oldest
-     * are dropped and counted in {@code prediction_log_lines_dropped_total}, rather than growing until the process
-     * runs out of memory. About 300 bytes a line.
+     * Lines kept in memory at most while the file cannot be written (a full or failing disk); beyond it the oldest are
+     * dropped and counted in {@code prediction_log_lines_dropped_total}, rather than growing until the process runs out
+     * of memory. About 300 bytes a line.
      */
     @WithDefault("100000")
     int maxPendingLines();

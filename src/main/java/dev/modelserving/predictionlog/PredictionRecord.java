@@ -7,9 +7,9 @@ import java.time.Instant;
 /**
  * One line of the prediction log.
  *
- * @param requestId     the request's X-Request-Id, if it came over HTTP
- * @param user          the caller, if authenticated
- * @param orderId       the order the prediction belongs to, if any
+ * @param requestId the request's X-Request-Id, if it came over HTTP
+ * @param user the caller, if authenticated
+ * @param orderId the order the prediction belongs to, if any
  * @param latencyMicros preprocessing plus inference time of this prediction
  */
 @RegisterForReflection

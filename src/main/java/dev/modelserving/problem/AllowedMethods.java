@@ -15,9 +15,9 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Which HTTP methods the REST resources serve on a path, for the {@code Allow} header of a 405. The REST layer
- * reports the 405 without that header, so the table is read once from the resources' JAX-RS annotations (the
- * resource classes carry {@code @RegisterForReflection(methods = true)} so that this works in a native image).
+ * Which HTTP methods the REST resources serve on a path, for the {@code Allow} header of a 405. The REST layer reports
+ * the 405 without that header, so the table is read once from the resources' JAX-RS annotations (the resource classes
+ * carry {@code @RegisterForReflection(methods = true)} so that this works in a native image).
  */
 @ApplicationScoped
 public class AllowedMethods {

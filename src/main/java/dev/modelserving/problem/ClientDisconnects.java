@@ -9,9 +9,9 @@ import java.nio.channels.ClosedChannelException;
 import org.jboss.logging.Logger;
 
 /**
- * A client that closes its connection in the middle of a request (a timeout, a cancelled call, a crashed pod) is
- * not a server failure: nobody is left to read a problem document, and an incident with a stack trace would send an
- * operator looking for a bug that is not there. Such failures are counted and logged in one short line.
+ * A client that closes its connection in the middle of a request (a timeout, a cancelled call, a crashed pod) is not a
+ * server failure: nobody is left to read a problem document, and an incident with a stack trace would send an operator
+ * looking for a bug that is not there. Such failures are counted and logged in one short line.
  */
 @ApplicationScoped
 public class ClientDisconnects {

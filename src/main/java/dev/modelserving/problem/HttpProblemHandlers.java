@@ -15,8 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Problem documents for failures that never reach the REST layer: a path no route serves, a body over the size
- * limit, a failure inside an HTTP handler. Without these the client would get Vert.x's plain-text or HTML pages.
+ * Problem documents for failures that never reach the REST layer: a path no route serves, a body over the size limit, a
+ * failure inside an HTTP handler. Without these the client would get Vert.x's plain-text or HTML pages.
  */
 @ApplicationScoped
 public class HttpProblemHandlers {
@@ -76,7 +76,8 @@ public class HttpProblemHandlers {
 
     private void failure(RoutingContext ctx) {
         int status = ctx.statusCode();
-        Problem multipart = ctx.failure() == null ? null
+        Problem multipart = ctx.failure() == null
+                ? null
                 : multipartFailures.problemFor(ctx.failure(), ctx.request().path());
         if (status == 413) {
             tooLarge(ctx);

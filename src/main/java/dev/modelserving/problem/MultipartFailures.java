@@ -4,8 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Failures of the framework's multipart parser, which reach the application as plain runtime and I/O exceptions: a
- * body that ends before its closing boundary, a boundary that matches nothing, more parts than
+ * Failures of the framework's multipart parser, which reach the application as plain runtime and I/O exceptions: a body
+ * that ends before its closing boundary, a boundary that matches nothing, more parts than
  * {@code quarkus.http.limits.max-parameters}. They are the client's malformed or oversized request, not a server
  * failure: a 400, or a 422 for too many parts, in our own words.
  */
@@ -18,8 +18,8 @@ public class MultipartFailures {
 
     private final int maxParts;
 
-    public MultipartFailures(@ConfigProperty(name = "quarkus.http.limits.max-parameters", defaultValue = "1000")
-            int maxParts) {
+    public MultipartFailures(
+            @ConfigProperty(name = "quarkus.http.limits.max-parameters", defaultValue = "1000") int maxParts) {
         this.maxParts = maxParts;
     }
 

@@ -8,12 +8,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * An RFC 9457 problem document: the one body every error response of this service has.
  *
- * @param type     URI reference naming the kind of problem; stable per {@link ProblemType}
- * @param title    short summary of the kind, the same for every occurrence
- * @param status   the HTTP status code of the response
- * @param detail   what went wrong in this occurrence, for a human
+ * @param type URI reference naming the kind of problem; stable per {@link ProblemType}
+ * @param title short summary of the kind, the same for every occurrence
+ * @param status the HTTP status code of the response
+ * @param detail what went wrong in this occurrence, for a human
  * @param instance the request path
- * @param errors   for validation problems: one entry per invalid field or parameter
+ * @param errors for validation problems: one entry per invalid field or parameter
  * @param incident for unexpected failures: the id under which the server logged the details
  */
 @RegisterForReflection

@@ -1,12 +1,12 @@
 package dev.modelserving.problem;
 
-import io.quarkus.security.ForbiddenException;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.ConstraintViolationException;
@@ -144,7 +144,8 @@ public class ProblemMappers {
         if (e.getCause() != null) {
             return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST,
                     "A path or query parameter has a value of the wrong type (" + sanitize(String.valueOf(
-                            e.getCause().getMessage())) + ")", request.path()));
+                            e.getCause().getMessage())) + ")",
+                    request.path()));
         }
         return ProblemResponses.of(Problem.of(ProblemType.NOT_FOUND,
                 "No resource at " + request.path(), request.path()));
@@ -189,7 +190,8 @@ public class ProblemMappers {
         ProblemType type = ProblemType.forStatus(status);
         Map<String, String> headers = new LinkedHashMap<>();
         original.getStringHeaders().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE) && !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+            if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE)
+                    && !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
                 headers.put(name, String.join(", ", values));
             }
         });

@@ -9,8 +9,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @RegisterForReflection
 @Schema(name = "TokenRequest")
 public record TokenRequest(
-        @NotNull(message = "is required") @Size(max = 32, message = "must be at most 32 characters")
-        @Schema(example = "alice") String username,
-        @NotNull(message = "is required") @Size(max = 128, message = "must be at most 128 characters")
-        @Schema(example = "correct horse battery") String password) {
+        @NotNull(message = "is required") @Size(max = 32,
+                message = "must be at most 32 characters") @Schema(example = "alice") String username,
+        @NotNull(message = "is required") @Size(max = 128, message = "must be at most 128 characters") @Schema(
+                example = "correct horse battery") String password) {
 }

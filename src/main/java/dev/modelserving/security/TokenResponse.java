@@ -10,6 +10,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record TokenResponse(
         @JsonProperty("access_token") String accessToken,
         @JsonProperty("token_type") @Schema(example = "Bearer") String tokenType,
-        @JsonProperty("expires_in") @Schema(description = "Seconds until the token expires", example = "900")
-        long expiresIn) {
+        @JsonProperty("expires_in") @Schema(description = "Seconds until the token expires",
+                example = "900") long expiresIn) {
 }

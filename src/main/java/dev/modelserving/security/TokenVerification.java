@@ -1,9 +1,9 @@
 package dev.modelserving.security;
 
+import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import jakarta.annotation.Priority;
-import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.enterprise.inject.Produces;
@@ -13,8 +13,8 @@ import javax.crypto.SecretKey;
 
 /**
  * Holds the token key and tells smallrye-jwt to verify tokens with it. The key may be generated at startup, so it
- * cannot come from static configuration; this producer replaces the configuration-based verification settings.
- * Created at startup, so that a bad key fails the start and a missing one is reported before the first request.
+ * cannot come from static configuration; this producer replaces the configuration-based verification settings. Created
+ * at startup, so that a bad key fails the start and a missing one is reported before the first request.
  */
 @Startup
 @ApplicationScoped

@@ -14,10 +14,10 @@ import javax.crypto.SecretKey;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Remembers bearer tokens that passed verification, until they expire. A client sends the same token with every
- * request for its whole lifetime, and parsing plus verifying it again each time was the largest single cost of an
- * authenticated request. The key is the complete token, signature included, so only a byte-identical token hits;
- * an expired entry is dropped and verified anew (which then fails). Bounded: the map is emptied when it is full.
+ * Remembers bearer tokens that passed verification, until they expire. A client sends the same token with every request
+ * for its whole lifetime, and parsing plus verifying it again each time was the largest single cost of an authenticated
+ * request. The key is the complete token, signature included, so only a byte-identical token hits; an expired entry is
+ * dropped and verified anew (which then fails). Bounded: the map is emptied when it is full.
  */
 @Alternative
 @Priority(1)

@@ -1,18 +1,18 @@
 package dev.modelserving.store;
 
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import io.vertx.pgclient.PgConnectOptions;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The PostgreSQL connection pool, used only with {@code app.store=postgres}: without a datasource URL the pool bean
- * is inactive, so it is looked up on first use rather than injected. At startup, before anything reads or writes,
- * the schema is brought up to date.
+ * The PostgreSQL connection pool, used only with {@code app.store=postgres}: without a datasource URL the pool bean is
+ * inactive, so it is looked up on first use rather than injected. At startup, before anything reads or writes, the
+ * schema is brought up to date.
  */
 @ApplicationScoped
 public class Database {

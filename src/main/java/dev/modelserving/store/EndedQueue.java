@@ -10,11 +10,10 @@ import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
- * What keeps an in-memory store bounded: its ended entries in the order they ended, each with a weight (1 for a
- * task, its items for an order), so that the store keeps at most a total weight and evicts by age, oldest ended
- * first either way. The store owns the entries; this queue tells it which to evict, through {@code evict}, which
- * answers whether the entry was still there. Evictions are counted by reason and logged once per age sweep.
- * Thread-safe.
+ * What keeps an in-memory store bounded: its ended entries in the order they ended, each with a weight (1 for a task,
+ * its items for an order), so that the store keeps at most a total weight and evicts by age, oldest ended first either
+ * way. The store owns the entries; this queue tells it which to evict, through {@code evict}, which answers whether the
+ * entry was still there. Evictions are counted by reason and logged once per age sweep. Thread-safe.
  */
 public final class EndedQueue {
 
@@ -33,8 +32,8 @@ public final class EndedQueue {
     private final Counter evictedByAge;
 
     /**
-     * @param what     the entries' plural name, e.g. {@code tasks}; the counter is {@code <what>.evicted}
-     * @param bound    the setting behind {@code maxTotal}, named in the log; its last segment tags the counter
+     * @param what the entries' plural name, e.g. {@code tasks}; the counter is {@code <what>.evicted}
+     * @param bound the setting behind {@code maxTotal}, named in the log; its last segment tags the counter
      * @param maxTotal the most total weight kept
      */
     public EndedQueue(String what, String bound, long maxTotal, MeterRegistry metrics) {
@@ -52,8 +51,8 @@ public final class EndedQueue {
     }
 
     /**
-     * Records an entry that ended at {@code at}, then evicts the oldest ended while the total is over the bound —
-     * never this one, which its owner is about to ask for. Call it outside any operation on the store's map.
+     * Records an entry that ended at {@code at}, then evicts the oldest ended while the total is over the bound — never
+     * this one, which its owner is about to ask for. Call it outside any operation on the store's map.
      */
     public void ended(String id, long weight, Instant at, Predicate<String> evict) {
         queue.add(new Ended(id, weight, at));

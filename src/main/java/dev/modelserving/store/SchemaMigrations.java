@@ -11,16 +11,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Versioned SQL files run by the reactive client itself, in one transaction under an advisory lock, so that
- * replicas starting together migrate once. Applied versions are recorded with a checksum; an edited migration is
- * refused rather than silently skipped. (No JDBC driver and no migration library: nothing more to make work in a
- * native image than the SQL files, listed here because a native image cannot list a resource directory.)
+ * Versioned SQL files run by the reactive client itself, in one transaction under an advisory lock, so that replicas
+ * starting together migrate once. Applied versions are recorded with a checksum; an edited migration is refused rather
+ * than silently skipped. (No JDBC driver and no migration library: nothing more to make work in a native image than the
+ * SQL files, listed here because a native image cannot list a resource directory.)
  */
 final class SchemaMigrations {
 

@@ -3,8 +3,8 @@ package dev.modelserving.task;
 import dev.modelserving.task.TaskStore.Lease;
 
 /**
- * A task this replica's worker holds: its lease, its progress reports, and why its job should stop, once somebody
- * says so. It is the job's {@link TaskControl}.
+ * A task this replica's worker holds: its lease, its progress reports, and why its job should stop, once somebody says
+ * so. It is the job's {@link TaskControl}.
  */
 final class HeldTask implements TaskControl {
 

@@ -22,14 +22,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 /**
- * The embedded default: tasks live as long as the process. Every transition is one atomic map operation, and the
- * write that goes with it is applied inside it. Queued and running tasks are also indexed, so that claims, counts
- * and sweeps do not walk the ended tasks kept for their retention.
+ * The embedded default: tasks live as long as the process. Every transition is one atomic map operation, and the write
+ * that goes with it is applied inside it. Queued and running tasks are also indexed, so that claims, counts and sweeps
+ * do not walk the ended tasks kept for their retention.
  * <p>
  * Memory is bounded whatever the submission rate: a task's input is dropped the moment the task ends; the inputs of
  * unfinished tasks may take {@code app.tasks.max-input-memory} at most (a submission beyond it is refused with 429);
- * and at most {@code app.tasks.max-ended} ended tasks are kept, the oldest ended evicted first, besides the
- * retention.
+ * and at most {@code app.tasks.max-ended} ended tasks are kept, the oldest ended evicted first, besides the retention.
  */
 @ApplicationScoped
 @Typed(InMemoryTaskStore.class)
@@ -60,8 +59,8 @@ public class InMemoryTaskStore implements TaskStore {
     }
 
     /**
-     * A task with what only the store needs: its input (null once ended: nothing needs it then), when it may run,
-     * and until when it is leased.
+     * A task with what only the store needs: its input (null once ended: nothing needs it then), when it may run, and
+     * until when it is leased.
      */
     private record Entry(Task task, byte[] input, Instant runAt, Instant leaseUntil) {
 
@@ -138,7 +137,8 @@ public class InMemoryTaskStore implements TaskStore {
                 }
                 Entry taken = change(candidate.id(), e -> e.task().state() == TaskState.QUEUED
                         && !e.runAt().isAfter(now)
-                        ? new Entry(e.task().claimed(worker, now), e.input(), e.runAt(), now.plus(lease)) : null);
+                                ? new Entry(e.task().claimed(worker, now), e.input(), e.runAt(), now.plus(lease))
+                                : null);
                 if (taken != null) {
                     claimed.add(new Claim(taken.task(), taken.input()));
                 }
@@ -150,7 +150,8 @@ public class InMemoryTaskStore implements TaskStore {
     @Override
     public Uni<Optional<Boolean>> heartbeat(Lease lease, Duration extension) {
         return Uni.createFrom().item(() -> Optional.ofNullable(change(lease.taskId(), e -> e.task().heldBy(lease)
-                ? new Entry(e.task(), e.input(), e.runAt(), now().plus(extension)) : null))
+                ? new Entry(e.task(), e.input(), e.runAt(), now().plus(extension))
+                : null))
                 .map(e -> e.task().cancelRequested()));
     }
 
@@ -287,8 +288,8 @@ public class InMemoryTaskStore implements TaskStore {
     }
 
     /**
-     * Keeps the queue and running indexes and the input total in step with a task's change; called while the task
-     * is held.
+     * Keeps the queue and running indexes and the input total in step with a task's change; called while the task is
+     * held.
      */
     private void index(Entry before, Entry after) {
         inputBytes.addAndGet(after.inputSize() - (before == null ? 0 : before.inputSize()));

@@ -1,6 +1,5 @@
 package dev.modelserving.task;
 
-import io.vertx.core.buffer.Buffer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.problem.Problem;
@@ -8,13 +7,14 @@ import dev.modelserving.store.Database;
 import dev.modelserving.store.Sql;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -100,7 +100,7 @@ public class PgTaskStore implements TaskStore {
         return database.pool().withTransaction(tx -> tx.preparedQuery("INSERT INTO tasks (id, kind, owner, state, "
                 + "progress_total, max_attempts, run_at, result, submitted_at) "
                 + "VALUES ($1, $2, $3, 'QUEUED', $4, $5, now(), $6::text::jsonb, $7)")
-                .execute(Tuple.from(new Object[] {id, task.kind(), task.owner(), task.progress().total(),
+                .execute(Tuple.from(new Object[]{id, task.kind(), task.owner(), task.progress().total(),
                         task.maxAttempts(), write(task.result()), Sql.timestamp(task.submittedAt())}))
                 .chain(() -> tx.preparedQuery("INSERT INTO task_inputs (task_id, payload) VALUES ($1, $2)")
                         .execute(Tuple.of(id, Buffer.buffer(input))))
@@ -160,7 +160,8 @@ public class PgTaskStore implements TaskStore {
         return database.pool().preparedQuery("UPDATE tasks t SET lease_until = now() + $4 * interval '1 millisecond', "
                 + "heartbeat_at = now() WHERE " + HELD + " RETURNING t.cancel_requested")
                 .execute(held(lease).addLong(extension.toMillis()))
-                .map(rows -> rows.size() == 0 ? Optional.empty()
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
                         : Optional.of(rows.iterator().next().getBoolean(0)));
     }
 
@@ -174,7 +175,8 @@ public class PgTaskStore implements TaskStore {
     public Uni<Optional<Task>> finish(Lease lease, Ending ending, Ending ifCancelRequested) {
         return database.pool().withTransaction(tx -> tx.preparedQuery("SELECT t.cancel_requested FROM tasks t "
                 + "WHERE " + HELD + " FOR UPDATE").execute(held(lease))
-                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().item(Optional.<Task>empty())
+                .flatMap(rows -> rows.size() == 0
+                        ? Uni.createFrom().item(Optional.<Task>empty())
                         : end(tx, lease, rows.iterator().next().getBoolean(0) ? ifCancelRequested : ending)));
     }
 
@@ -186,7 +188,8 @@ public class PgTaskStore implements TaskStore {
                 .execute(held(lease).addString(ending.state().name()).addString(write(ending.error()))
                         .addString(ending.reason()))
                 .map(this::first)
-                .flatMap(ended -> ended.isEmpty() ? Uni.createFrom().item(ended)
+                .flatMap(ended -> ended.isEmpty()
+                        ? Uni.createFrom().item(ended)
                         : apply(tx, ending.write()).chain(() -> dropInput(tx, lease.taskId())).replaceWith(ended));
     }
 
@@ -224,7 +227,7 @@ public class PgTaskStore implements TaskStore {
 
     @Override
     public Uni<List<Task>> rescueExpired(Duration backoff, Endings endings) {
-        // One statement decides each expired task's fate by the shared rules (TaskEndings): requeue with backoff, or end.
+        // One statement decides each expired task's fate by the rules of TaskEndings: requeue with backoff, or end.
         String sql = "WITH expired AS MATERIALIZED (SELECT id FROM tasks WHERE state = 'RUNNING' "
                 + "AND lease_until < now() ORDER BY lease_until LIMIT " + BATCH + " FOR UPDATE SKIP LOCKED), "
                 + "decided AS (SELECT t.id, CASE WHEN t.cancel_requested THEN 'CANCELLED' "
@@ -278,7 +281,8 @@ public class PgTaskStore implements TaskStore {
         return database.pool().preparedQuery("DELETE FROM tasks WHERE id IN (SELECT id FROM tasks WHERE state IN "
                 + TERMINAL + " AND finished_at < now() - $1 * interval '1 millisecond' LIMIT " + BATCH + ")")
                 .execute(Tuple.of(retention.toMillis()))
-                .flatMap(rows -> rows.rowCount() == BATCH ? evictBatch(retention, sofar + BATCH)
+                .flatMap(rows -> rows.rowCount() == BATCH
+                        ? evictBatch(retention, sofar + BATCH)
                         : Uni.createFrom().item(sofar + rows.rowCount()));
     }
 

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
- * Writes a running task's progress without queueing a store write per item: at most one write is in flight, and
- * when it returns the latest figure follows if it changed meanwhile.
+ * Writes a running task's progress without queueing a store write per item: at most one write is in flight, and when it
+ * returns the latest figure follows if it changed meanwhile.
  */
 final class ProgressReports {
 

@@ -9,6 +9,7 @@ import java.util.Map;
 public class QueueFullException extends ProblemException {
 
     public QueueFullException(String detail, int retryAfterSeconds) {
-        super(ProblemType.TOO_MANY_REQUESTS, detail, List.of(), Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
+        super(ProblemType.TOO_MANY_REQUESTS, detail, List.of(),
+                Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 }

@@ -8,13 +8,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * A background job as the stores keep it; clients see a {@link TaskView} of it.
  *
- * @param result          where the job's product lives (e.g. {@code /orders/{id}}), known from submission
- * @param error           why the task FAILED or was CANCELLED, as a problem document; on a task that was requeued
- *                        after its worker was lost, why that attempt ended
- * @param reason          short machine-readable cause of a CANCELLED or FAILED end, e.g. {@code shutdown}
- * @param attempts        how many times a worker took the task (more than 1 only after a worker was lost)
- * @param maxAttempts     how many times it may be taken before it FAILS
- * @param worker          the worker (replica) that holds it while RUNNING, and after its end the one that ran it
+ * @param result where the job's product lives (e.g. {@code /orders/{id}}), known from submission
+ * @param error why the task FAILED or was CANCELLED, as a problem document; on a task that was requeued after its
+ * worker was lost, why that attempt ended
+ * @param reason short machine-readable cause of a CANCELLED or FAILED end, e.g. {@code shutdown}
+ * @param attempts how many times a worker took the task (more than 1 only after a worker was lost)
+ * @param maxAttempts how many times it may be taken before it FAILS
+ * @param worker the worker (replica) that holds it while RUNNING, and after its end the one that ran it
  * @param cancelRequested a cancel was asked for while it ran; the job stops at the next item
  */
 public record Task(

@@ -23,15 +23,15 @@ public interface TaskConfig {
     Duration retention();
 
     /**
-     * In-memory store only: ended tasks kept at most (about 1 KiB each); beyond it the oldest ended are evicted
-     * first, before their retention. PostgreSQL keeps them for the retention.
+     * In-memory store only: ended tasks kept at most (about 1 KiB each); beyond it the oldest ended are evicted first,
+     * before their retention. PostgreSQL keeps them for the retention.
      */
     @WithDefault("10000")
     int maxEnded();
 
     /**
-     * In-memory store only: memory the inputs of unfinished tasks may take (an order's decoded pictures, 3 KiB
-     * each); a submission beyond it is refused with 429. PostgreSQL keeps inputs in the database.
+     * In-memory store only: memory the inputs of unfinished tasks may take (an order's decoded pictures, 3 KiB each); a
+     * submission beyond it is refused with 429. PostgreSQL keeps inputs in the database.
      */
     @WithDefault("32M")
     MemorySize maxInputMemory();
@@ -45,8 +45,8 @@ public interface TaskConfig {
     Duration maxWait();
 
     /**
-     * How long a worker holds a task without a heartbeat (it renews every third of it). A replica that dies or
-     * stalls loses its tasks this long after its last heartbeat.
+     * How long a worker holds a task without a heartbeat (it renews every third of it). A replica that dies or stalls
+     * loses its tasks this long after its last heartbeat.
      */
     @WithDefault("30s")
     Duration lease();

@@ -75,7 +75,9 @@ public class TaskEndings {
                 instance).withIncident(incident);
     }
 
-    /** Where a RUNNING task goes when its lease expired: CANCELLED if asked, FAILED with no attempt left, else QUEUED. */
+    /**
+     * Where a RUNNING task goes when its lease expired: CANCELLED if asked, FAILED with no attempt left, else QUEUED.
+     */
     static TaskState afterLostWorker(Task task) {
         if (task.cancelRequested()) {
             return TaskState.CANCELLED;

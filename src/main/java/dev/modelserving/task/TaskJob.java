@@ -5,8 +5,8 @@ public interface TaskJob {
 
     /**
      * Does the work; runs on a task worker thread, so it may block. Reports progress and checks for cancellation
-     * through {@code control} between items. Returns the write of its product (the completed order), which the
-     * store commits together with the SUCCEEDED end — only if this worker still holds the task.
+     * through {@code control} between items. Returns the write of its product (the completed order), which the store
+     * commits together with the SUCCEEDED end — only if this worker still holds the task.
      */
     TaskWrite run(TaskControl control);
 }

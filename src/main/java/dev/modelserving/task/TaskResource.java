@@ -1,12 +1,9 @@
 package dev.modelserving.task;
 
-import dev.modelserving.problem.InvalidRequestException;
+import dev.modelserving.user.CurrentCaller;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
-import dev.modelserving.user.CurrentCaller;
 import io.smallrye.mutiny.Uni;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -14,10 +11,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -25,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -49,7 +45,8 @@ public class TaskResource {
 
     @GET
     @Path("/{id}")
-    @Operation(operationId = "getTask", summary = "A task (its owner or an admin); ?wait=N long-polls up to N seconds for its end")
+    @Operation(operationId = "getTask",
+            summary = "A task (its owner or an admin); ?wait=N long-polls up to N seconds for its end")
     @APIResponse(responseCode = "200", description = "The task; Retry-After while it has not ended",
             headers = @Header(name = "Retry-After", description = "Seconds until the next poll, while not ended"),
             content = @Content(schema = @Schema(implementation = TaskView.class)))
@@ -62,17 +59,20 @@ public class TaskResource {
     }
 
     @GET
-    @Operation(operationId = "listTasks", summary = "The caller's tasks (an admin's: everyone's), newest first, optionally ?state=")
+    @Operation(operationId = "listTasks",
+            summary = "The caller's tasks (an admin's: everyone's), newest first, optionally ?state=")
     @APIResponse(responseCode = "200", description = "Tasks",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = TaskView.class)))
     @APIResponse(responseCode = "400", description = "Unknown state")
     public Uni<List<TaskView>> list(@QueryParam("state") TaskState state) {
-        return tasks.list(caller.get(), Optional.ofNullable(state)).map(found -> found.stream().map(TaskView::of).toList());
+        return tasks.list(caller.get(), Optional.ofNullable(state))
+                .map(found -> found.stream().map(TaskView::of).toList());
     }
 
     @DELETE
     @Path("/{id}")
-    @Operation(operationId = "cancelTask", summary = "Cancel a queued or running task (a running one stops between items)")
+    @Operation(operationId = "cancelTask",
+            summary = "Cancel a queued or running task (a running one stops between items)")
     @APIResponse(responseCode = "202", description = "Cancelled, or asked to stop; the task",
             content = @Content(schema = @Schema(implementation = TaskView.class)))
     @APIResponse(responseCode = "404", description = "No such task, or not yours")

@@ -1,11 +1,11 @@
 package dev.modelserving.task;
 
+import dev.modelserving.problem.ConflictException;
 import dev.modelserving.problem.InvalidRequestException;
 import dev.modelserving.problem.Problem;
-import dev.modelserving.user.Caller;
-import dev.modelserving.problem.ConflictException;
 import dev.modelserving.problem.ResourceNotFoundException;
 import dev.modelserving.problem.ShuttingDownException;
+import dev.modelserving.user.Caller;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,9 +18,8 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Background tasks as the resources and the features see them: submit, look up (or long-poll), list, cancel and
- * evict. A submitted task is stored with its input in the {@link TaskStore}; the {@link TaskWorker} of some replica
- * runs it.
+ * Background tasks as the resources and the features see them: submit, look up (or long-poll), list, cancel and evict.
+ * A submitted task is stored with its input in the {@link TaskStore}; the {@link TaskWorker} of some replica runs it.
  */
 @ApplicationScoped
 public class TaskService {
@@ -46,10 +45,10 @@ public class TaskService {
     }
 
     /**
-     * Accepts a task if the queue has room. {@code prepare} is given the new task's id and returns its input and
-     * what is stored with it (an order); all of it is committed before this emits, so any replica can run it.
+     * Accepts a task if the queue has room. {@code prepare} is given the new task's id and returns its input and what
+     * is stored with it (an order); all of it is committed before this emits, so any replica can run it.
      *
-     * @throws QueueFullException    (429) when the unfinished tasks fill every worker and queue place
+     * @throws QueueFullException (429) when the unfinished tasks fill every worker and queue place
      * @throws ShuttingDownException (503) once the service is stopping
      */
     public Uni<Task> submit(String kind, String owner, int total, Function<String, Submission> prepare) {

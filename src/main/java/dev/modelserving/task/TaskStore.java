@@ -8,10 +8,10 @@ import java.util.Optional;
 
 /**
  * Where tasks are kept, as a queue that workers on any replica claim from. Data only, no threads: the task service
- * drives it. Every state change is conditional on the current state and says whether it happened; the changes a
- * worker makes are fenced by its {@link Lease}, so that a worker that lost its task (stalled past its lease, or
- * released at shutdown) can change nothing. Times (leases, run_at, timestamps) come from the store's own clock —
- * the database's for a shared store — never from the caller.
+ * drives it. Every state change is conditional on the current state and says whether it happened; the changes a worker
+ * makes are fenced by its {@link Lease}, so that a worker that lost its task (stalled past its lease, or released at
+ * shutdown) can change nothing. Times (leases, run_at, timestamps) come from the store's own clock — the database's for
+ * a shared store — never from the caller.
  */
 public interface TaskStore {
 
@@ -30,8 +30,9 @@ public interface TaskStore {
     Uni<Counts> counts();
 
     /**
-     * Takes up to {@code max} QUEUED tasks that are due, oldest submission first, for {@code worker}: each becomes RUNNING with
-     * one more attempt and a lease of {@code lease}. Tasks another worker is claiming at the same moment are skipped.
+     * Takes up to {@code max} QUEUED tasks that are due, oldest submission first, for {@code worker}: each becomes
+     * RUNNING with one more attempt and a lease of {@code lease}. Tasks another worker is claiming at the same moment
+     * are skipped.
      */
     Uni<List<Claim>> claim(String worker, int max, Duration lease);
 
@@ -45,9 +46,9 @@ public interface TaskStore {
     Uni<Void> progress(Lease lease, int completed);
 
     /**
-     * Ends a running task while the lease holds, with the ending's write, all or nothing; empty when not held. When
-     * a cancel was requested meanwhile, {@code ifCancelRequested} applies instead: a cancel that was accepted (202)
-     * wins over a job that reached its end at the same moment.
+     * Ends a running task while the lease holds, with the ending's write, all or nothing; empty when not held. When a
+     * cancel was requested meanwhile, {@code ifCancelRequested} applies instead: a cancel that was accepted (202) wins
+     * over a job that reached its end at the same moment.
      */
     Uni<Optional<Task>> finish(Lease lease, Ending ending, Ending ifCancelRequested);
 
@@ -57,21 +58,21 @@ public interface TaskStore {
     }
 
     /**
-     * A QUEUED task is CANCELLED at once, with the write {@code endings} gives for it; a RUNNING one is flagged for
-     * its worker. Returns the task after the change (unchanged when it had already ended), empty when there is none.
+     * A QUEUED task is CANCELLED at once, with the write {@code endings} gives for it; a RUNNING one is flagged for its
+     * worker. Returns the task after the change (unchanged when it had already ended), empty when there is none.
      */
     Uni<Optional<Task>> requestCancel(String id, Endings endings);
 
     /**
-     * Rescues RUNNING tasks whose lease expired: back to QUEUED after {@code backoff} (doubled per attempt made),
-     * or CANCELLED when a cancel was requested, or FAILED when no attempt is left — with the write {@code endings}
-     * gives for an end. Returns the tasks it moved, after the move.
+     * Rescues RUNNING tasks whose lease expired: back to QUEUED after {@code backoff} (doubled per attempt made), or
+     * CANCELLED when a cancel was requested, or FAILED when no attempt is left — with the write {@code endings} gives
+     * for an end. Returns the tasks it moved, after the move.
      */
     Uni<List<Task>> rescueExpired(Duration backoff, Endings endings);
 
     /**
-     * Gives this worker's RUNNING tasks back to the queue at once (graceful shutdown of a replica): the attempt is
-     * not counted, another replica takes them. Returns how many.
+     * Gives this worker's RUNNING tasks back to the queue at once (graceful shutdown of a replica): the attempt is not
+     * counted, another replica takes them. Returns how many.
      */
     Uni<Integer> release(String worker);
 
@@ -79,8 +80,8 @@ public interface TaskStore {
     Uni<Integer> evictEndedBefore(Duration retention);
 
     /**
-     * Bytes of the inputs the store keeps: those of the tasks that have not ended. A task's input is deleted the
-     * moment it ends (with its end, all or nothing): nothing needs it afterwards.
+     * Bytes of the inputs the store keeps: those of the tasks that have not ended. A task's input is deleted the moment
+     * it ends (with its end, all or nothing): nothing needs it afterwards.
      */
     Uni<Long> inputBytes();
 
@@ -88,8 +89,8 @@ public interface TaskStore {
     }
 
     /**
-     * Tells this replica at once what other replicas did that it would otherwise learn at its next poll or
-     * heartbeat: a task was queued, a cancel was requested. The in-memory store has no other replicas.
+     * Tells this replica at once what other replicas did that it would otherwise learn at its next poll or heartbeat: a
+     * task was queued, a cancel was requested. The in-memory store has no other replicas.
      */
     default void listen(Events events) {
     }

@@ -25,10 +25,10 @@ import org.jboss.logging.Logger;
 
 /**
  * This replica's task worker. The {@link TaskStore} is a queue: the workers of every replica claim due tasks from it,
- * as many as they have free threads, and run each claimed job as a Mutiny pipeline subscribed on this replica's
- * bounded worker pool (never on the event loop). While a job runs, its lease is renewed every third of
- * {@code app.tasks.lease}; its end is written only while the lease still holds, so a worker that was presumed dead
- * and replaced changes nothing when it wakes up.
+ * as many as they have free threads, and run each claimed job as a Mutiny pipeline subscribed on this replica's bounded
+ * worker pool (never on the event loop). While a job runs, its lease is renewed every third of {@code app.tasks.lease};
+ * its end is written only while the lease still holds, so a worker that was presumed dead and replaced changes nothing
+ * when it wakes up.
  */
 @ApplicationScoped
 public class TaskWorker {
@@ -191,7 +191,8 @@ public class TaskWorker {
                     local.remove(task.id());
                     wake();
                 })
-                .subscribe().with(ignored -> { }, failure -> incidents.record(failure, "task " + task.id()));
+                .subscribe().with(ignored -> {
+                }, failure -> incidents.record(failure, "task " + task.id()));
     }
 
     private Uni<Void> runClaimed(HeldTask run, byte[] input) {
@@ -260,10 +261,9 @@ public class TaskWorker {
     }
 
     /**
-     * Stops this worker: claims nothing more, and gives running tasks until {@code quarkus.shutdown.timeout} to
-     * finish. Then, with a durable store, the tasks still running go back to the queue for another replica; with
-     * the in-memory store they die with the process, so they — and the queued ones — end CANCELLED with reason
-     * {@code shutdown}.
+     * Stops this worker: claims nothing more, and gives running tasks until {@code quarkus.shutdown.timeout} to finish.
+     * Then, with a durable store, the tasks still running go back to the queue for another replica; with the in-memory
+     * store they die with the process, so they — and the queued ones — end CANCELLED with reason {@code shutdown}.
      */
     public void stop() throws InterruptedException {
         stopClaiming();

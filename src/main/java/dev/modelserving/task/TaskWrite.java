@@ -5,9 +5,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.time.Instant;
 
 /**
- * A write that belongs with a task's change of state — the order a task fills, created with it and completed or
- * ended with it — applied by the task store in the same step, only when the change happens. Each store family
- * applies its own kind: the stores of one kind are always chosen together ({@code app.store}).
+ * A write that belongs with a task's change of state — the order a task fills, created with it and completed or ended
+ * with it — applied by the task store in the same step, only when the change happens. Each store family applies its own
+ * kind: the stores of one kind are always chosen together ({@code app.store}).
  */
 public interface TaskWrite {
 

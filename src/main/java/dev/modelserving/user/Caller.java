@@ -1,10 +1,10 @@
 package dev.modelserving.user;
 
 /**
- * Who makes a request, as the services need it: a value taken from the request's identity, so that it can travel
- * into pipelines that finish on other threads.
+ * Who makes a request, as the services need it: a value taken from the request's identity, so that it can travel into
+ * pipelines that finish on other threads.
  *
- * @param name  the authenticated username
+ * @param name the authenticated username
  * @param admin whether the caller has the admin role
  */
 public record Caller(String name, boolean admin) {

@@ -1,8 +1,8 @@
 package dev.modelserving.user;
 
 import dev.modelserving.store.Database;
-import dev.modelserving.store.Sql;
 import dev.modelserving.store.Page;
+import dev.modelserving.store.Sql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * A registered user as stored. The password exists only as its bcrypt hash and never leaves the service: responses
- * use {@link UserView}.
+ * A registered user as stored. The password exists only as its bcrypt hash and never leaves the service: responses use
+ * {@link UserView}.
  */
 public record User(String username, String displayName, String passwordHash, Set<String> roles, Instant createdAt) {
 

@@ -33,19 +33,20 @@ public class UserService {
     }
 
     /**
-     * Creates the user, or emits empty when the username is taken. The password is hashed first, so a
-     * duplicate costs one hash; checking first would not close the race between two registrations anyway.
+     * Creates the user, or emits empty when the username is taken. The password is hashed first, so a duplicate costs
+     * one hash; checking first would not close the race between two registrations anyway.
      */
     public Uni<Optional<User>> create(String username, String password, String displayName, Set<String> roles) {
         String shownName = displayName == null || displayName.isBlank() ? username : displayName.strip();
         return hasher.hash(password)
                 .map(hash -> new User(username, shownName, hash, roles, now()))
-                .flatMap(user -> store.insertIfAbsent(user).map(inserted -> inserted ? Optional.of(user) : Optional.empty()));
+                .flatMap(user -> store.insertIfAbsent(user)
+                        .map(inserted -> inserted ? Optional.of(user) : Optional.empty()));
     }
 
     /**
-     * Makes sure the user exists with this password and these roles: creates it, or updates the existing one
-     * (keeping its display name and creation time). Emits {@code true} when it was created.
+     * Makes sure the user exists with this password and these roles: creates it, or updates the existing one (keeping
+     * its display name and creation time). Emits {@code true} when it was created.
      */
     public Uni<Boolean> ensure(String username, String password, String displayName, Set<String> roles) {
         return hasher.hash(password).flatMap(hash -> {

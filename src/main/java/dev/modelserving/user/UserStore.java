@@ -5,8 +5,8 @@ import io.smallrye.mutiny.Uni;
 import java.util.Optional;
 
 /**
- * Where users are kept. Holds data only; implementations must be safe for concurrent use and must not block the
- * calling thread for long (an in-memory map, or a reactive database client).
+ * Where users are kept. Holds data only; implementations must be safe for concurrent use and must not block the calling
+ * thread for long (an in-memory map, or a reactive database client).
  */
 public interface UserStore {
 

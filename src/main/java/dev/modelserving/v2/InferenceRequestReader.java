@@ -6,8 +6,8 @@ import dev.modelserving.problem.Problem;
 import java.util.List;
 
 /**
- * Checks a V2 inference request against the model's signature and flattens its data into the model's input rows.
- * Every rejection is a 400 whose detail names the input at fault.
+ * Checks a V2 inference request against the model's signature and flattens its data into the model's input rows. Every
+ * rejection is a 400 whose detail names the input at fault.
  */
 final class InferenceRequestReader {
 

@@ -1,13 +1,12 @@
 package dev.modelserving.v2;
 
-import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
-import dev.modelserving.web.OpenApiConventions;
 import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.model.ServedModel;
+import dev.modelserving.user.CurrentCaller;
+import dev.modelserving.web.OpenApiConventions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import dev.modelserving.user.CurrentCaller;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -24,9 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The Open Inference Protocol (KServe V2) REST endpoints, so that existing V2 clients can use this server. Errors
- * are problem documents like everywhere else in this service (the protocol's own {@code {"error": ...}} shape is not
- * used; a V2 client reads the status code either way).
+ * The Open Inference Protocol (KServe V2) REST endpoints, so that existing V2 clients can use this server. Errors are
+ * problem documents like everywhere else in this service (the protocol's own {@code {"error": ...}} shape is not used;
+ * a V2 client reads the status code either way).
  */
 // Methods readable in a native image: AllowedMethods reads their JAX-RS annotations for the Allow header.
 @RegisterForReflection(methods = true, fields = false)

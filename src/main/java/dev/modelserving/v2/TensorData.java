@@ -15,8 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * The {@code data} of a V2 input tensor: its numbers in row-major order, read straight from the JSON stream (flat or
  * nested arrays) into a float array, without building a tree of the thousands of values a batch has.
  *
- * @param values   the numbers, in order
- * @param problem  why the data is not usable (not an array, a value that is not a number), if it is not
+ * @param values the numbers, in order
+ * @param problem why the data is not usable (not an array, a value that is not a number), if it is not
  */
 @Schema(name = "TensorData", type = SchemaType.ARRAY, implementation = Object.class,
         description = "Row-major numbers, flat ([0.1, 0.2]) or nested ([[0.1], [0.2]])")

@@ -1,10 +1,9 @@
 package dev.modelserving.v2;
 
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import dev.modelserving.model.TensorSpec;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import dev.modelserving.model.TensorSpec;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.Map;

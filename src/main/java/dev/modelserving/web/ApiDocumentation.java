@@ -8,8 +8,8 @@ import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * The OpenAPI document's shared parts: the Problem schema that every error response refers to (added to each
- * operation by {@link OpenApiConventions}). No {@code @ApplicationPath}: resources stay at the root.
+ * The OpenAPI document's shared parts: the Problem schema that every error response refers to (added to each operation
+ * by {@link OpenApiConventions}). No {@code @ApplicationPath}: resources stay at the root.
  */
 @OpenAPIDefinition(
         info = @Info(title = "model-serving", version = "1.0",

@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs blocking work (bcrypt, file reads, short CPU-bound jobs) on Vert.x worker threads so that the event loop only
- * routes. Within a request the work keeps the request's Vert.x context, so its log lines carry the request id and
- * the result is delivered back on the request's event loop.
+ * routes. Within a request the work keeps the request's Vert.x context, so its log lines carry the request id and the
+ * result is delivered back on the request's event loop.
  */
 @ApplicationScoped
 public class BlockingWork {

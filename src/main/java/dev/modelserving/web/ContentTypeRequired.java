@@ -10,9 +10,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 /**
- * A request without {@code Content-Type} to an operation that declares what it consumes is a 415, as the README
- * says. Left to itself the framework matches such a request to any {@code @Consumes} and reads the body as
- * whatever the operation takes: a picture endpoint classified an untyped body, an order endpoint parsed it as JSON.
+ * A request without {@code Content-Type} to an operation that declares what it consumes is a 415, as the README says.
+ * Left to itself the framework matches such a request to any {@code @Consumes} and reads the body as whatever the
+ * operation takes: a picture endpoint classified an untyped body, an order endpoint parsed it as JSON.
  */
 public class ContentTypeRequired {
 

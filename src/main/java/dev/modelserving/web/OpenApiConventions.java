@@ -1,7 +1,7 @@
 package dev.modelserving.web;
 
-import java.math.BigDecimal;
 import dev.modelserving.problem.Problem;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +16,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
 
 /**
- * The rules every operation of the OpenAPI document follows, written once here so that a resource declares only
- * what is particular to its operation:
+ * The rules every operation of the OpenAPI document follows, written once here so that a resource declares only what is
+ * particular to its operation:
  * <ul>
  * <li>every error response has a problem document as its body, and every operation may answer 500;</li>
  * <li>a secured operation answers 401 (and 403 only when it requires a role); an open one says {@code security: []};

@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
 
 /**
- * Gives every request an id: the caller's {@code X-Request-Id} when it is sane, a fresh one otherwise. The id is
- * echoed in the response, put in the logging context (so every log line of the request carries it) and kept on the
- * routing context for code that records it, such as the prediction log.
+ * Gives every request an id: the caller's {@code X-Request-Id} when it is sane, a fresh one otherwise. The id is echoed
+ * in the response, put in the logging context (so every log line of the request carries it) and kept on the routing
+ * context for code that records it, such as the prediction log.
  */
 @ApplicationScoped
 public class RequestIdFilter {

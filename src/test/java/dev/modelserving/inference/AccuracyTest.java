@@ -1,12 +1,9 @@
 package dev.modelserving.inference;
 
-import java.util.List;
-import java.util.Arrays;
-import java.time.Duration;
-import dev.modelserving.model.ServedModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.modelserving.model.ServedModel;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.DataInputStream;
@@ -15,6 +12,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
- * The served model scores on the 10,000 Fashion-MNIST test pictures what its model card says. Runs where the
- * dataset is installed (CI installs it: apt-get install dataset-fashion-mnist).
+ * The served model scores on the 10,000 Fashion-MNIST test pictures what its model card says. Runs where the dataset is
+ * installed (CI installs it: apt-get install dataset-fashion-mnist).
  */
 @QuarkusTest
 @EnabledIf("datasetInstalled")

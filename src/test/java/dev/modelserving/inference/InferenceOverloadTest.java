@@ -22,9 +22,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * One inference runner and one waiting place: while the runner parses large V2 batches, most concurrent requests
- * find the place taken and get a 503 problem with Retry-After; none is left hanging, and the service answers
- * normally afterwards.
+ * One inference runner and one waiting place: while the runner parses large V2 batches, most concurrent requests find
+ * the place taken and get a 503 problem with Retry-After; none is left hanging, and the service answers normally
+ * afterwards.
  */
 @QuarkusTest
 @TestProfile(InferenceOverloadTest.OneWaitingPlace.class)

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * How work is grouped into model runs, with a stand-in model whose rows are one value each and whose output row is
- * its input value negated. The first run is held on a latch so that work provably queues up behind it.
+ * How work is grouped into model runs, with a stand-in model whose rows are one value each and whose output row is its
+ * input value negated. The first run is held on a latch so that work provably queues up behind it.
  */
 class RowBatcherTest {
 
@@ -45,7 +45,7 @@ class RowBatcherTest {
             List<float[]> out = new ArrayList<>();
             for (float[] block : blocks) {
                 for (float value : block) {
-                    out.add(new float[] {-value});
+                    out.add(new float[]{-value});
                 }
             }
             assertThat(out).hasSize(rows);

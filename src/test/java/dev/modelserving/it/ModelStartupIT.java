@@ -1,10 +1,10 @@
 package dev.modelserving.it;
 
-import java.net.URI;
-import java.io.IOException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.support.PackagedApp;
+import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -23,9 +23,9 @@ class ModelStartupIT {
         Path work = Files.createTempDirectory(Path.of("target"), "failfast-").toAbsolutePath();
         Path log = work.resolve("app.log");
         Process process = new ProcessBuilder(PackagedApp.command(Map.of(
-                        "quarkus.http.port", String.valueOf(PackagedApp.freePort()),
-                        "app.model.path", work.resolve("missing.onnx").toString(),
-                        "app.model.labels-path", work.resolve("labels.json").toString()), List.of()))
+                "quarkus.http.port", String.valueOf(PackagedApp.freePort()),
+                "app.model.path", work.resolve("missing.onnx").toString(),
+                "app.model.labels-path", work.resolve("labels.json").toString()), List.of()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the start gives up").isTrue();
         assertThat(process.exitValue()).isNotZero();
@@ -38,8 +38,8 @@ class ModelStartupIT {
         Path work = Files.createTempDirectory(Path.of("target"), "checksum-").toAbsolutePath();
         Path log = work.resolve("app.log");
         Process process = new ProcessBuilder(PackagedApp.command(Map.of(
-                        "quarkus.http.port", String.valueOf(PackagedApp.freePort()),
-                        "app.model.sha256", "0".repeat(64)), List.of()))
+                "quarkus.http.port", String.valueOf(PackagedApp.freePort()),
+                "app.model.sha256", "0".repeat(64)), List.of()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isNotZero();
@@ -51,11 +51,11 @@ class ModelStartupIT {
         Path work = Files.createTempDirectory(Path.of("target"), "degraded-").toAbsolutePath();
         int port = PackagedApp.freePort();
         Process process = new ProcessBuilder(PackagedApp.command(Map.of(
-                        "quarkus.http.port", String.valueOf(port),
-                        "quarkus.http.host", "127.0.0.1",
-                        "app.model.fail-fast", "false",
-                        "app.model.path", work.resolve("missing.onnx").toString(),
-                        "app.model.labels-path", work.resolve("labels.json").toString()), List.of()))
+                "quarkus.http.port", String.valueOf(port),
+                "quarkus.http.host", "127.0.0.1",
+                "app.model.fail-fast", "false",
+                "app.model.path", work.resolve("missing.onnx").toString(),
+                "app.model.labels-path", work.resolve("labels.json").toString()), List.of()))
                 .redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile()).start();
         try {
             HttpClient client = HttpClient.newHttpClient();

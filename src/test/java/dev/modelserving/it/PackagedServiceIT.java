@@ -1,6 +1,5 @@
 package dev.modelserving.it;
 
-import org.hamcrest.Matchers;
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +9,7 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.util.Map;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 /** The packaged application (jar, or native runner with -Pnative) as a client sees it. */

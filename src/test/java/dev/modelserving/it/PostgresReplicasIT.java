@@ -1,7 +1,5 @@
 package dev.modelserving.it;
 
-import org.junit.jupiter.api.TestInfo;
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,11 +24,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Two packaged replicas, A and B, on one PostgreSQL database: any replica answers for any task, and a replica that is
@@ -230,9 +230,9 @@ class PostgresReplicasIT {
     }
 
     /**
-     * A, B (of {@code workers} workers each) and S, with {@code orders} big orders queued through S while A and B
-     * were frozen, so that both have a backlog to claim from when they resume. Returned once A holds
-     * {@code workers} running tasks and is frozen again — what A holds is then fixed, whatever the timing.
+     * A, B (of {@code workers} workers each) and S, with {@code orders} big orders queued through S while A and B were
+     * frozen, so that both have a backlog to claim from when they resume. Returned once A holds {@code workers} running
+     * tasks and is frozen again — what A holds is then fixed, whatever the timing.
      */
     private Replicas aFrozenHoldingTasks(int orders, int workers) throws Exception {
         PackagedApp a = replica("A", workers);

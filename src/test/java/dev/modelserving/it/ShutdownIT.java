@@ -16,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * SIGTERM as Kubernetes sends it: during the shutdown delay the process still answers, readiness is DOWN, and a
- * new background task is refused with a 503 problem instead of being accepted and then lost.
+ * SIGTERM as Kubernetes sends it: during the shutdown delay the process still answers, readiness is DOWN, and a new
+ * background task is refused with a 503 problem instead of being accepted and then lost.
  */
 class ShutdownIT {
 

@@ -51,8 +51,9 @@ class MalformedMultipartTest {
         byte[] png = Fixtures.first().bytes();
         byte[] otherBoundary = new String(parts(1, "images", "xx".getBytes(StandardCharsets.US_ASCII), true, true),
                 StandardCharsets.ISO_8859_1).replace("XYZ", "ABC").getBytes(StandardCharsets.ISO_8859_1);
-        for (byte[] body : new byte[][] {new byte[0], otherBoundary, parts(1, "images", png, true, false)}) {
-            assertThat(assertProblem(post(body), 400, "/orders")).contains("multipart/form-data body could not be read");
+        for (byte[] body : new byte[][]{new byte[0], otherBoundary, parts(1, "images", png, true, false)}) {
+            assertThat(assertProblem(post(body), 400, "/orders"))
+                    .contains("multipart/form-data body could not be read");
         }
     }
 

@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.response.Response;
 import io.restassured.RestAssured;
+import io.restassured.response.Response;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -103,7 +102,7 @@ class ProblemMappingTest {
     @Test
     void aBodyWithoutContentTypeIs415WhereTheOperationDeclaresWhatItTakes() throws IOException {
         String token = Api.newUserToken();
-        for (String path : new String[] {"/predictions", "/orders", "/users", "/auth/token",
+        for (String path : new String[]{"/predictions", "/orders", "/users", "/auth/token",
                 "/v2/models/fashion-mnist/infer"}) {
             try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
                 socket.setSoTimeout(10_000);

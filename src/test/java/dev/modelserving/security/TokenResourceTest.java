@@ -1,9 +1,5 @@
 package dev.modelserving.security;
 
-import org.hamcrest.Matchers;
-import javax.crypto.spec.SecretKeySpec;
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,9 +8,13 @@ import dev.modelserving.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import javax.crypto.spec.SecretKeySpec;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest

@@ -1,6 +1,5 @@
 package dev.modelserving.support;
 
-import java.util.LinkedHashMap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,13 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged application (the native runner when {@code -Pnative} built one, else the jar) started as a real
- * process, for tests of what only a process has: signals, exit codes, standard output.
+ * The packaged application (the native runner when {@code -Pnative} built one, else the jar) started as a real process,
+ * for tests of what only a process has: signals, exit codes, standard output.
  */
 public final class PackagedApp implements AutoCloseable {
 

@@ -16,9 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * A real, private PostgreSQL server for the tests: a fresh cluster in a temporary directory, on a free port of
- * 127.0.0.1, made with the machine's PostgreSQL binaries (Debian's {@code postgresql} package; {@code .ci/run}
- * installs it, {@code PG_BIN} may point elsewhere). PostgreSQL refuses to run as root, so under root the server runs
- * as the {@code postgres} user. Durability is switched off: these databases live for one test run.
+ * 127.0.0.1, made with the machine's PostgreSQL binaries (Debian's {@code postgresql} package; {@code .ci/run} installs
+ * it, {@code PG_BIN} may point elsewhere). PostgreSQL refuses to run as root, so under root the server runs as the
+ * {@code postgres} user. Durability is switched off: these databases live for one test run.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -115,9 +115,9 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /**
-     * Runs a server tool and returns what it printed on standard output; standard error is kept apart (a warning
-     * there is not data) and only shown when the tool fails. The tools run from "/": as the postgres user they may
-     * not be allowed into the test's own working directory (a clone in a private folder), and psql warns then.
+     * Runs a server tool and returns what it printed on standard output; standard error is kept apart (a warning there
+     * is not data) and only shown when the tool fails. The tools run from "/": as the postgres user they may not be
+     * allowed into the test's own working directory (a clone in a private folder), and psql warns then.
      */
     private static String run(List<String> command) {
         Path errors = null;

@@ -34,8 +34,8 @@ class TaskRetentionTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> "SUCCEEDED".equals(
                 given().auth().oauth2(token).get("/tasks/" + finished).jsonPath().getString("state")));
 
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
-                given().auth().oauth2(token).get("/tasks/" + finished).statusCode() == 404);
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> given().auth().oauth2(token).get("/tasks/" + finished).statusCode() == 404);
         assertProblem(given().auth().oauth2(token).get("/tasks/" + finished), 404, "/tasks/" + finished);
         Thread.sleep(2_500);
         given().auth().oauth2(token).get("/tasks/" + running).then().statusCode(200);

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Shutdown of a task service, driven directly on the store {@code app.store} selects (the suite runs on both). A
  * running task gets the shutdown timeout. Then, with the in-memory store, it is cancelled between items with reason
- * "shutdown" and a queued one is cancelled without running; with PostgreSQL both stay for another replica — the
- * running one back in the queue, its attempt not counted. Nothing new is accepted.
+ * "shutdown" and a queued one is cancelled without running; with PostgreSQL both stay for another replica — the running
+ * one back in the queue, its attempt not counted. Nothing new is accepted.
  */
 @QuarkusTest
 @TestProfile(TaskStoreContractTest.StoreOnly.class)

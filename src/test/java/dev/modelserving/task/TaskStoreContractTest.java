@@ -22,9 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The task store's contract, on whichever store {@code app.store} selects — the suite runs once on the in-memory
- * store and once on PostgreSQL. This application runs no workers and no sweeps of its own, so that only the test
- * moves the tasks.
+ * The task store's contract, on whichever store {@code app.store} selects — the suite runs once on the in-memory store
+ * and once on PostgreSQL. This application runs no workers and no sweeps of its own, so that only the test moves the
+ * tasks.
  */
 @QuarkusTest
 @TestProfile(TaskStoreContractTest.StoreOnly.class)
@@ -47,7 +47,7 @@ class TaskStoreContractTest {
     private final Map<String, String> endWrites = new ConcurrentHashMap<>();
 
     private Task enqueue(int maxAttempts) {
-        return enqueue(maxAttempts, new byte[] {1, 2, 3});
+        return enqueue(maxAttempts, new byte[]{1, 2, 3});
     }
 
     private Task enqueue(int maxAttempts, byte[] input) {

@@ -1,12 +1,12 @@
 package dev.modelserving.task;
 
+import dev.modelserving.store.StoreConfig;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
-import dev.modelserving.store.StoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -19,8 +19,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test-only: submits jobs whose items wait for the test to let them through, so that tests can hold a task in any
- * state (queued, running at item k) for as long as they need.
+ * Test-only: submits jobs whose items wait for the test to let them through, so that tests can hold a task in any state
+ * (queued, running at item k) for as long as they need.
  */
 @Path("/test-jobs")
 @Authenticated
@@ -43,7 +43,7 @@ public class TestJobsResource {
     public Uni<Response> submit(@QueryParam("items") int items) {
         byte[] input = ByteBuffer.allocate(Integer.BYTES).putInt(items).array();
         return tasks.submit(GatedJobs.KIND, identity.getPrincipal().getName(), items,
-                        id -> new TaskService.Submission(input, null, TaskWrite.NONE))
+                id -> new TaskService.Submission(input, null, TaskWrite.NONE))
                 .map(task -> Response.accepted(TaskView.of(task)).location(URI.create("/tasks/" + task.id())).build());
     }
 

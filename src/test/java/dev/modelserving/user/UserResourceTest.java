@@ -1,9 +1,5 @@
 package dev.modelserving.user;
 
-import org.hamcrest.Matchers;
-import javax.crypto.spec.SecretKeySpec;
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,8 +8,12 @@ import dev.modelserving.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.spec.SecretKeySpec;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -76,7 +76,7 @@ class UserResourceTest {
 
     @Test
     void aDisplayNameWithControlCharactersOrLoneSurrogatesIs422() {
-        for (String displayName : new String[] {"a\\u0000b", "tab\\there", "half \\ud800 a pair", "\\udc00"}) {
+        for (String displayName : new String[]{"a\\u0000b", "tab\\there", "half \\ud800 a pair", "\\udc00"}) {
             Response response = given().contentType(ContentType.JSON)
                     .body("{\"username\":\"" + Api.uniqueUsername("ctl") + "\",\"password\":\"" + Api.PASSWORD
                             + "\",\"displayName\":\"" + displayName + "\"}")

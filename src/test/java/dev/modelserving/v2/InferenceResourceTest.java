@@ -1,6 +1,5 @@
 package dev.modelserving.v2;
 
-import org.hamcrest.Matchers;
 import static dev.modelserving.support.ProblemAssert.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -133,8 +133,8 @@ class InferenceResourceTest {
     }
 
     /**
-     * Concurrent requests are run together in shared model runs; each must get the output of its own rows, as it
-     * gets when sent alone.
+     * Concurrent requests are run together in shared model runs; each must get the output of its own rows, as it gets
+     * when sent alone.
      */
     @Test
     void concurrentRequestsEachGetTheOutputOfTheirOwnRows() throws Exception {

@@ -12,7 +12,7 @@ class HealthAndDocsTest {
 
     @Test
     void healthEndpointsAnswerJson() {
-        for (String path : new String[] {"/q/health/live", "/q/health/ready", "/q/health/started"}) {
+        for (String path : new String[]{"/q/health/live", "/q/health/ready", "/q/health/started"}) {
             Response response = given().get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(response.jsonPath().getString("status")).as(path).isEqualTo("UP");

@@ -21,7 +21,8 @@ class StrictJsonTest {
     @Test
     void contentAfterTheDocumentIs400AndCreatesNothing() {
         String username = Api.uniqueUsername("trailing");
-        Response response = post("/users", "{\"username\":\"" + username + "\",\"password\":\"" + Api.PASSWORD + "\"}}");
+        Response response = post("/users",
+                "{\"username\":\"" + username + "\",\"password\":\"" + Api.PASSWORD + "\"}}");
         assertThat(assertProblem(response, 400, "/users")).containsAnyOf("after the end of its JSON document",
                 "Malformed JSON");
         // The same body without the extra brace creates the user: the first attempt created nothing.
@@ -31,7 +32,7 @@ class StrictJsonTest {
 
     @Test
     void scalarsOfTheWrongTypeAre400NamingThePointer() {
-        for (String value : new String[] {"4242", "true", "1e999999"}) {
+        for (String value : new String[]{"4242", "true", "1e999999"}) {
             Response response = post("/users", "{\"username\":" + value + ",\"password\":\"" + Api.PASSWORD + "\"}");
             assertProblem(response, 400, "/users");
             assertThat(response.jsonPath().getString("errors[0].pointer")).as(value).isEqualTo("/username");
