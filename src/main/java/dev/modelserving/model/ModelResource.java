@@ -29,6 +29,8 @@ public class ModelResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "getServedModel",
             summary = "Name, version, checksum, signature, labels and load time of the served model",
+            description = "What is being served, for dashboards and clients that check which model answered: its "
+                    + "checksum changes with every new file, its signature says what inference expects.",
             extensions = @Extension(name = OpenApiConventions.NEEDS_MODEL, value = "true"))
     @APIResponse(responseCode = "200", description = "The model",
             content = @Content(schema = @Schema(implementation = ModelMetadata.class)))

@@ -76,7 +76,10 @@ public class OrderResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "placeOrder",
-            summary = "Order classifications: items as base64 PNG/JPEG or as 784 pixel values")
+            summary = "Order classifications: items as base64 PNG/JPEG or as 784 pixel values",
+            description = "Up to app.orders.sync-limit items are classified at once (201). A larger order, or one "
+                    + "sent with Prefer: respond-async, becomes a background task (202 + Location of the task). An "
+                    + "Idempotency-Key makes a retry safe.")
     @APIResponse(responseCode = "201", description = "Processed at once (up to app.orders.sync-limit items, no "
             + "Prefer: respond-async); Location: /orders/{id}",
             content = @Content(schema = @Schema(implementation = Order.class)))
@@ -88,7 +91,8 @@ public class OrderResource {
     @APIResponse(responseCode = "422", description = "No items, too many, or an unusable item (named by index)")
     @APIResponse(responseCode = "429", description = "Task queue full; Retry-After")
     @APIResponse(responseCode = "503", description = "Shutting down, or the model is not loaded")
-    @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = IDEMPOTENCY_KEY_DOC)
+    @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = IDEMPOTENCY_KEY_DOC,
+            schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKeys.MAX_LENGTH))
     public Uni<Response> placeJson(@NotNull(message = "a JSON body is required") OrderRequest request,
             @HeaderParam("Prefer") String prefer, HttpServerRequest http) {
         return place(() -> items.fromJson(request), prefer, http);
@@ -97,7 +101,8 @@ public class OrderResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(operationId = "placeOrderWithPictures",
-            summary = "Order classifications: pictures as multipart parts named 'images'")
+            summary = "Order classifications: pictures as multipart parts named 'images'",
+            description = "The same as the JSON form, with the pictures as files.")
     @APIResponse(responseCode = "201", description = "Processed at once; Location: /orders/{id}",
             content = @Content(schema = @Schema(implementation = Order.class)))
     @APIResponse(responseCode = "202", description = "Accepted as a background task; Location: /tasks/{id}",
@@ -107,7 +112,8 @@ public class OrderResource {
     @APIResponse(responseCode = "422", description = "No pictures, too many, or an undecodable one (named by index)")
     @APIResponse(responseCode = "429", description = "Task queue full; Retry-After")
     @APIResponse(responseCode = "503", description = "Shutting down, or the model is not loaded")
-    @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = IDEMPOTENCY_KEY_DOC)
+    @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = IDEMPOTENCY_KEY_DOC,
+            schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKeys.MAX_LENGTH))
     public Uni<Response> placeMultipart(@RestForm("images") List<FileUpload> images,
             @HeaderParam("Prefer") String prefer, HttpServerRequest http) {
         List<FileUpload> parts = images == null ? List.of() : List.copyOf(images);
@@ -158,7 +164,8 @@ public class OrderResource {
 
     @GET
     @Path("/me")
-    @Operation(operationId = "listMyOrders", summary = "The caller's orders, newest first")
+    @Operation(operationId = "listMyOrders", summary = "The caller's orders, newest first",
+            description = "Pages with ?page= and ?size=; X-Total-Count is the number of orders in all pages.")
     @APIResponse(responseCode = "200", description = "One page of orders",
             headers = @Header(name = PagedResponse.TOTAL_COUNT_HEADER),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Order.class)))
@@ -170,7 +177,8 @@ public class OrderResource {
 
     @GET
     @Path("/{id}")
-    @Operation(operationId = "getOrder", summary = "An order (its owner or an admin)")
+    @Operation(operationId = "getOrder", summary = "An order (its owner or an admin)",
+            description = "Its owner or an admin may see an order; anyone else gets 404.")
     @APIResponse(responseCode = "200", description = "The order",
             content = @Content(schema = @Schema(implementation = Order.class)))
     @APIResponse(responseCode = "400", description = "Not a UUID")
@@ -181,7 +189,9 @@ public class OrderResource {
 
     @GET
     @RolesAllowed(User.ROLE_ADMIN)
-    @Operation(operationId = "listOrders", summary = "All orders, newest first, optionally ?status= (admin only)")
+    @Operation(operationId = "listOrders", summary = "All orders, newest first, optionally ?status= (admin only)",
+            description = "Requires the admin role. Pages with ?page= and ?size=, optionally only orders of one "
+                    + "?status=.")
     @APIResponse(responseCode = "200", description = "One page of orders",
             headers = @Header(name = PagedResponse.TOTAL_COUNT_HEADER),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Order.class)))

@@ -1,5 +1,6 @@
 package dev.modelserving.problem;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -80,14 +81,14 @@ public class ProblemMappers {
             return jsonMismatch(mismatch, request);
         }
         if (e.getCause() instanceof JsonProcessingException json) {
-            return malformedJson("Malformed JSON: " + json.getOriginalMessage(), request);
+            return malformedJson(json, request);
         }
         return malformedJson("The request body cannot be read", request);
     }
 
     @ServerExceptionMapper
     public Response jsonParse(JsonParseException e, HttpServerRequest request) {
-        return malformedJson("Malformed JSON: " + e.getOriginalMessage(), request);
+        return malformedJson(e, request);
     }
 
     @ServerExceptionMapper
@@ -115,7 +116,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, HttpServerRequest request) {
-        return malformedJson("Malformed JSON: " + e.getOriginalMessage(), request);
+        return malformedJson(e, request);
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class,
@@ -142,9 +143,9 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notFound(NotFoundException e, HttpServerRequest request) {
         if (e.getCause() != null) {
-            return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST,
-                    "A path or query parameter has a value of the wrong type (" + sanitize(String.valueOf(
-                            e.getCause().getMessage())) + ")",
+            // The conversion's message names Java types; the request line is what the client can fix.
+            return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST, "A path or query parameter of "
+                    + request.method() + " " + request.uri() + " has a value that is not of its type",
                     request.path()));
         }
         return ProblemResponses.of(Problem.of(ProblemType.NOT_FOUND,
@@ -180,7 +181,7 @@ public class ProblemMappers {
         if (cause instanceof JsonProcessingException json) {
             return json instanceof MismatchedInputException mismatch
                     ? jsonMismatch(mismatch, request)
-                    : malformedJson("Malformed JSON: " + json.getOriginalMessage(), request);
+                    : malformedJson(json, request);
         }
         Response original = e.getResponse();
         int status = original.getStatus();
@@ -195,9 +196,11 @@ public class ProblemMappers {
                 headers.put(name, String.join(", ", values));
             }
         });
-        String detail = e.getMessage() == null || e.getMessage().startsWith("HTTP ")
-                ? type.title() + ": " + request.method() + " " + request.path()
-                : e.getMessage();
+        // The framework's own message names its internals (e.g. "@Produces"): the detail is ours, per status.
+        String detail = status == ProblemType.NOT_ACCEPTABLE.status()
+                ? "No media type in the Accept header ('" + request.getHeader(HttpHeaders.ACCEPT)
+                        + "') is one that " + request.method() + " " + request.path() + " answers with"
+                : type.title() + ": " + request.method() + " " + request.path();
         return ProblemResponses.of(new Problem(type.uri(), type.title(), status, detail, request.path(), null, null),
                 headers);
     }
@@ -225,13 +228,16 @@ public class ProblemMappers {
     }
 
     private static Response malformedJson(String detail, HttpServerRequest request) {
-        return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST, sanitize(detail), request.path()));
+        return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST, detail, request.path()));
     }
 
-    /** Jackson messages can quote the source description; keep only the first line and no class names. */
-    private static String sanitize(String detail) {
-        String firstLine = detail.lines().findFirst().orElse(detail);
-        return firstLine.replaceAll("\\(class [^)]*\\)", "").replaceAll("\\b(?:[a-z]+\\.)+[A-Z]\\w*", "value").trim();
+    /** Where the JSON breaks, in our words: the parser's own message quotes its internals and the input. */
+    private static Response malformedJson(JsonProcessingException e, HttpServerRequest request) {
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() < 1
+                ? ""
+                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        return malformedJson("The body is not valid JSON" + where, request);
     }
 
     private static String describe(List<Problem.FieldError> errors) {

@@ -2,19 +2,19 @@ package dev.modelserving.problem;
 
 /** The kinds of problem this service reports, each with its HTTP status and stable title. */
 public enum ProblemType {
-    BAD_REQUEST(400, "Bad Request", "bad-request"), UNAUTHORIZED(401, "Unauthorized", "unauthorized"), FORBIDDEN(403,
-            "Forbidden", "forbidden"), NOT_FOUND(404, "Not Found", "not-found"), METHOD_NOT_ALLOWED(405,
-                    "Method Not Allowed", "method-not-allowed"), NOT_ACCEPTABLE(406, "Not Acceptable",
-                            "not-acceptable"), CONFLICT(409, "Conflict", "conflict"), PAYLOAD_TOO_LARGE(413,
-                                    "Content Too Large", "payload-too-large"), UNSUPPORTED_MEDIA_TYPE(415,
-                                            "Unsupported Media Type", "unsupported-media-type"), VALIDATION_FAILED(422,
-                                                    "Unprocessable Content",
-                                                    "validation-failed"), TOO_MANY_REQUESTS(429, "Too Many Requests",
-                                                            "too-many-requests"), INTERNAL_ERROR(500,
-                                                                    "Internal Server Error",
-                                                                    "internal-error"), SERVICE_UNAVAILABLE(503,
-                                                                            "Service Unavailable",
-                                                                            "service-unavailable");
+    BAD_REQUEST(400, "Bad Request", "bad-request"),
+    UNAUTHORIZED(401, "Unauthorized", "unauthorized"),
+    FORBIDDEN(403, "Forbidden", "forbidden"),
+    NOT_FOUND(404, "Not Found", "not-found"),
+    METHOD_NOT_ALLOWED(405, "Method Not Allowed", "method-not-allowed"),
+    NOT_ACCEPTABLE(406, "Not Acceptable", "not-acceptable"),
+    CONFLICT(409, "Conflict", "conflict"),
+    PAYLOAD_TOO_LARGE(413, "Content Too Large", "payload-too-large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported Media Type", "unsupported-media-type"),
+    VALIDATION_FAILED(422, "Unprocessable Content", "validation-failed"),
+    TOO_MANY_REQUESTS(429, "Too Many Requests", "too-many-requests"),
+    INTERNAL_ERROR(500, "Internal Server Error", "internal-error"),
+    SERVICE_UNAVAILABLE(503, "Service Unavailable", "service-unavailable");
 
     private static final String PREFIX = "urn:model-serving:problem:";
 

@@ -32,7 +32,9 @@ public class TokenResource {
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "issueToken", summary = "Exchange username and password for a bearer token")
+    @Operation(operationId = "issueToken", summary = "Exchange username and password for a bearer token",
+            description = "The token is sent as Authorization: Bearer on every other operation and expires after "
+                    + "app.token.lifetime. Unknown users and wrong passwords get the same answer.")
     @APIResponse(responseCode = "200", description = "A signed JWT",
             content = @Content(schema = @Schema(implementation = TokenResponse.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON")

@@ -17,7 +17,8 @@ public interface StoreConfig {
     Kind kind();
 
     enum Kind {
-        MEMORY, POSTGRES
+        MEMORY,
+        POSTGRES
     }
 
     default boolean postgres() {

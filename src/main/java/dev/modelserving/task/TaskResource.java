@@ -46,7 +46,10 @@ public class TaskResource {
     @GET
     @Path("/{id}")
     @Operation(operationId = "getTask",
-            summary = "A task (its owner or an admin); ?wait=N long-polls up to N seconds for its end")
+            summary = "A task (its owner or an admin); ?wait=N long-polls up to N seconds for its end",
+            description = "Its owner or an admin may see a task; anyone else gets 404. While the task has not ended "
+                    + "the answer carries Retry-After; with ?wait=N the answer comes as soon as the task ends, or "
+                    + "after N seconds.")
     @APIResponse(responseCode = "200", description = "The task; Retry-After while it has not ended",
             headers = @Header(name = "Retry-After", description = "Seconds until the next poll, while not ended"),
             content = @Content(schema = @Schema(implementation = TaskView.class)))
@@ -60,7 +63,9 @@ public class TaskResource {
 
     @GET
     @Operation(operationId = "listTasks",
-            summary = "The caller's tasks (an admin's: everyone's), newest first, optionally ?state=")
+            summary = "The caller's tasks (an admin's: everyone's), newest first, optionally ?state=",
+            description = "An admin sees every user's tasks. Ended tasks are kept for app.tasks.retention, then "
+                    + "evicted.")
     @APIResponse(responseCode = "200", description = "Tasks",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = TaskView.class)))
     @APIResponse(responseCode = "400", description = "Unknown state")
@@ -72,7 +77,9 @@ public class TaskResource {
     @DELETE
     @Path("/{id}")
     @Operation(operationId = "cancelTask",
-            summary = "Cancel a queued or running task (a running one stops between items)")
+            summary = "Cancel a queued or running task (a running one stops between items)",
+            description = "A queued task ends CANCELLED at once; a running one is asked to stop and ends CANCELLED at "
+                    + "its next item. A task that has ended cannot be cancelled (409).")
     @APIResponse(responseCode = "202", description = "Cancelled, or asked to stop; the task",
             content = @Content(schema = @Schema(implementation = TaskView.class)))
     @APIResponse(responseCode = "404", description = "No such task, or not yours")

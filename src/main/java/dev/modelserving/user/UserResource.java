@@ -45,7 +45,8 @@ public class UserResource {
     @POST
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "registerUser", summary = "Register a user")
+    @Operation(operationId = "registerUser", summary = "Register a user",
+            description = "Open to anyone. The password is stored as a bcrypt hash; the answer never contains it.")
     @APIResponse(responseCode = "201", description = "Registered",
             headers = @Header(name = "Location", description = "/users/{username}"),
             content = @Content(schema = @Schema(implementation = UserView.class)))
@@ -65,7 +66,8 @@ public class UserResource {
     @GET
     @Path("/me")
     @Authenticated
-    @Operation(operationId = "getCurrentUser", summary = "The caller")
+    @Operation(operationId = "getCurrentUser", summary = "The caller",
+            description = "The user the bearer token was issued to.")
     @APIResponse(responseCode = "200", description = "The caller",
             content = @Content(schema = @Schema(implementation = UserView.class)))
     public Uni<UserView> me() {
@@ -75,7 +77,8 @@ public class UserResource {
     @GET
     @Path("/{username}")
     @Authenticated
-    @Operation(operationId = "getUser", summary = "A user's public view")
+    @Operation(operationId = "getUser", summary = "A user's public view",
+            description = "Any registered user's name and display name, for any authenticated caller.")
     @APIResponse(responseCode = "200", description = "The user",
             content = @Content(schema = @Schema(implementation = UserView.class)))
     @APIResponse(responseCode = "404", description = "No such user")
@@ -85,7 +88,9 @@ public class UserResource {
 
     @GET
     @RolesAllowed(User.ROLE_ADMIN)
-    @Operation(operationId = "listUsers", summary = "All users, by username (admin only)")
+    @Operation(operationId = "listUsers", summary = "All users, by username (admin only)",
+            description = "Requires the admin role. Pages with ?page= and ?size=; X-Total-Count is the number of "
+                    + "users in all pages.")
     @APIResponse(responseCode = "200", description = "One page of users",
             headers = @Header(name = PagedResponse.TOTAL_COUNT_HEADER, description = "Number of users in all pages"),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = UserView.class)))

@@ -50,7 +50,8 @@ public class InferenceResource {
     }
 
     @GET
-    @Operation(operationId = "getServerMetadata", summary = "Server metadata")
+    @Operation(operationId = "getServerMetadata", summary = "Server metadata",
+            description = "Open Inference Protocol: the server's name and version.")
     @APIResponse(responseCode = "200", description = "Name, version, extensions")
     public V2Protocol.ServerMetadata server() {
         return new V2Protocol.ServerMetadata(SERVER_NAME, build.version(), List.of());
@@ -58,7 +59,8 @@ public class InferenceResource {
 
     @GET
     @Path("/health/live")
-    @Operation(operationId = "getServerLiveness", summary = "Server liveness")
+    @Operation(operationId = "getServerLiveness", summary = "Server liveness",
+            description = "Open Inference Protocol: the process answers.")
     @APIResponse(responseCode = "200", description = "Live")
     public V2Protocol.Live live() {
         return new V2Protocol.Live(true);
@@ -66,7 +68,9 @@ public class InferenceResource {
 
     @GET
     @Path("/health/ready")
-    @Operation(operationId = "getServerReadiness", summary = "Server readiness: the model is loaded")
+    @Operation(operationId = "getServerReadiness", summary = "Server readiness: the model is loaded",
+            description = "Open Inference Protocol: ready once the model is loaded and warmed, and until shutdown "
+                    + "begins.")
     @APIResponse(responseCode = "200", description = "Ready")
     @APIResponse(responseCode = "503", description = "Not ready; the detail says why")
     public V2Protocol.Ready ready() {
@@ -77,6 +81,8 @@ public class InferenceResource {
     @GET
     @Path("/models/{name}")
     @Operation(operationId = "getModelMetadata", summary = "Model metadata",
+            description = "Open Inference Protocol: the model's versions, platform, and the name, datatype and "
+                    + "shape of its input and output tensors.",
             extensions = @Extension(name = OpenApiConventions.NEEDS_MODEL, value = "true"))
     @APIResponse(responseCode = "200", description = "Name, versions, platform, inputs and outputs")
     @APIResponse(responseCode = "404", description = "No such model")
@@ -87,6 +93,7 @@ public class InferenceResource {
     @GET
     @Path("/models/{name}/ready")
     @Operation(operationId = "getModelReadiness", summary = "Model readiness",
+            description = "Open Inference Protocol: whether the named model can serve inference now.",
             extensions = @Extension(name = OpenApiConventions.NEEDS_MODEL, value = "true"))
     @APIResponse(responseCode = "200", description = "Ready")
     @APIResponse(responseCode = "404", description = "No such model")
@@ -99,7 +106,10 @@ public class InferenceResource {
     @Path("/models/{name}/infer")
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "inferTensors", summary = "Run the model on a batch of FP32 rows [N, 784]")
+    @Operation(operationId = "inferTensors", summary = "Run the model on a batch of FP32 rows [N, 784]",
+            description = "Open Inference Protocol: one FP32 input tensor of shape [N, 784], data flat or nested; the "
+                    + "answer is one FP32 tensor of class probabilities [N, 10]. Rows of concurrent requests run "
+                    + "together in one model run.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = V2Protocol.InferenceRequest.class)))
     @APIResponse(responseCode = "200", description = "Class probabilities [N, 10]",

@@ -3,6 +3,7 @@ package dev.modelserving.web;
 import dev.modelserving.problem.Problem;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
@@ -23,6 +24,7 @@ import org.eclipse.microprofile.openapi.models.security.SecurityRequirement;
  * <li>a secured operation answers 401 (and 403 only when it requires a role); an open one says {@code security: []};
  * </li>
  * <li>an operation marked {@link #NEEDS_MODEL} answers 503 while the model is not loaded;</li>
+ * <li>an operation that answers with JSON answers 406 to an Accept header that excludes it;</li>
  * <li>the headers the service sends ({@code Location}, {@code Retry-After}, {@code X-Total-Count}) have a schema.</li>
  * </ul>
  */
@@ -50,6 +52,9 @@ public class OpenApiConventions implements OASFilter {
             addIfAbsent(responses, "503", "The model is not loaded yet (see readiness); retry later");
         }
         securityResponses(operation, responses);
+        if (answersWithJson(responses)) {
+            addIfAbsent(responses, "406", "The Accept header asks for no media type this operation answers with");
+        }
         addIfAbsent(responses, "500", "Unexpected failure; the body names the incident");
         for (Map.Entry<String, APIResponse> entry : responses.getAPIResponses().entrySet()) {
             APIResponse response = entry.getValue();
@@ -78,11 +83,28 @@ public class OpenApiConventions implements OASFilter {
         boolean needsRole = security.stream().flatMap(requirement -> requirement.getSchemes().values().stream())
                 .anyMatch(roles -> roles != null && !roles.isEmpty());
         if (needsRole) {
+            List<String> roles = security.stream()
+                    .flatMap(requirement -> requirement.getSchemes().values().stream())
+                    .filter(scopes -> scopes != null).flatMap(List::stream).distinct().toList();
             responses.addAPIResponse("403", OASFactory.createAPIResponse()
-                    .description("The caller lacks the role this operation requires"));
+                    .description("The caller lacks the role this operation requires: " + String.join(", ", roles)));
+            // Role names as scopes are allowed by OpenAPI 3.1 for bearer schemes, but tools written for 3.0 reject
+            // them; the 403 names the roles instead.
+            for (SecurityRequirement requirement : security) {
+                Map<String, List<String>> schemes = new LinkedHashMap<>();
+                requirement.getSchemes().keySet().forEach(scheme -> schemes.put(scheme, new ArrayList<>()));
+                requirement.setSchemes(schemes);
+            }
         } else {
             responses.removeAPIResponse("403");
         }
+    }
+
+    private static boolean answersWithJson(APIResponses responses) {
+        return responses.getAPIResponses().entrySet().stream()
+                .filter(entry -> entry.getKey().startsWith("2") && entry.getValue().getContent() != null
+                        && entry.getValue().getContent().getMediaTypes() != null)
+                .anyMatch(entry -> entry.getValue().getContent().getMediaTypes().containsKey("application/json"));
     }
 
     private static void addIfAbsent(APIResponses responses, String code, String description) {

@@ -31,6 +31,20 @@ class ProblemMappingTest {
     }
 
     @Test
+    void anAcceptHeaderNothingMatchesIs406InOurWords() {
+        Response response = given().accept("text/html").get("/v2/health/live");
+        String detail = assertProblem(response, 406, "/v2/health/live");
+        assertThat(detail).contains("text/html").doesNotContain("@Produces");
+    }
+
+    @Test
+    void aParameterOfTheWrongTypeIs400NamingTheRequestNotAJavaType() {
+        Response response = given().auth().oauth2(Api.newUserToken()).get("/tasks?state=SLEEPING");
+        String detail = assertProblem(response, 400, "/tasks");
+        assertThat(detail).contains("state=SLEEPING").doesNotContain("dev.modelserving").doesNotContain("enum");
+    }
+
+    @Test
     void aWrongMethodIs405WithAllow() {
         Response response = given().delete("/auth/token");
         assertProblem(response, 405, "/auth/token");

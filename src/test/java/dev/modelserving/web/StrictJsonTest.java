@@ -24,10 +24,22 @@ class StrictJsonTest {
         Response response = post("/users",
                 "{\"username\":\"" + username + "\",\"password\":\"" + Api.PASSWORD + "\"}}");
         assertThat(assertProblem(response, 400, "/users")).containsAnyOf("after the end of its JSON document",
-                "Malformed JSON");
+                "The body is not valid JSON");
         // The same body without the extra brace creates the user: the first attempt created nothing.
         post("/users", "{\"username\":\"" + username + "\",\"password\":\"" + Api.PASSWORD + "\"}").then()
                 .statusCode(201);
+    }
+
+    @Test
+    void malformedJsonIs400InOurWordsWithWhereItBreaks() {
+        String[] bodies = {"{\"username\": ]", "{\"username\": \"a\"", "{'username': 'a'}", "{\"a\":tru}",
+                "{\"username\": \"a\",}", "{\"username\": \"\u0001\"}", "\"unterminated"};
+        for (String body : bodies) {
+            String detail = assertProblem(post("/users", body), 400, "/users");
+            assertThat(detail).as(body).startsWith("The body is not valid JSON").doesNotContainIgnoringCase("marker")
+                    .doesNotContain("Source").doesNotContain("Unexpected").doesNotContain("token");
+        }
+        assertThat(assertProblem(post("/users", "{\n  \"username\": ]"), 400, "/users")).contains("line 2");
     }
 
     @Test
