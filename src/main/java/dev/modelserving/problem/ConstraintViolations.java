@@ -35,6 +35,7 @@ final class ConstraintViolations {
      * The name the client used for a violated method parameter — that of its {@code @QueryParam}, {@code @PathParam},
      * {@code @HeaderParam} or {@code @FormParam} — rather than the Java identifier ({@code wait}, not
      * {@code waitSeconds}). The resource class may be a generated subclass: the annotations are on the declaring one.
+     * Null for a parameter without such an annotation: the request body.
      */
     private static String nameSent(ConstraintViolation<?> violation, Path.Node parameter) {
         Path.MethodNode method = null;
@@ -44,7 +45,7 @@ final class ConstraintViolations {
             }
         }
         if (method == null) {
-            return parameter.getName();
+            return null;
         }
         int index = parameter.as(Path.ParameterNode.class).getParameterIndex();
         Class<?>[] types = method.getParameterTypes().toArray(Class<?>[]::new);
@@ -61,7 +62,7 @@ final class ConstraintViolations {
                 // declared further up
             }
         }
-        return parameter.getName();
+        return null;
     }
 
     private static String jaxRsName(Annotation annotation) {
@@ -80,18 +81,27 @@ final class ConstraintViolations {
         return null;
     }
 
-    record Sorted(List<Problem.FieldError> parameters, List<Problem.FieldError> bodyFields) {
+    /**
+     * @param parameters path, query and header parameters out of range (400)
+     * @param body what is wrong with the body as a whole, e.g. that there is none (400, pointer {@code ""})
+     * @param bodyFields fields of a well-formed body that break a rule (422)
+     */
+    record Sorted(List<Problem.FieldError> parameters, List<Problem.FieldError> body,
+            List<Problem.FieldError> bodyFields) {
     }
 
     static Sorted sort(Set<? extends ConstraintViolation<?>> violations) {
         List<Problem.FieldError> parameters = new ArrayList<>();
+        List<Problem.FieldError> body = new ArrayList<>();
         List<Problem.FieldError> bodyFields = new ArrayList<>();
         for (ConstraintViolation<?> violation : violations) {
             String parameter = null;
+            boolean onBody = false;
             StringBuilder pointer = new StringBuilder();
             for (Path.Node node : violation.getPropertyPath()) {
                 if (node.getKind() == ElementKind.PARAMETER) {
                     parameter = nameSent(violation, node);
+                    onBody = parameter == null;
                 } else if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.CONTAINER_ELEMENT) {
                     if (node.getIndex() != null) {
                         pointer.append('/').append(node.getIndex());
@@ -107,9 +117,11 @@ final class ConstraintViolations {
                 parameters.add(Problem.FieldError.atParameter(name, violation.getMessage()));
             } else if (pointer.length() > 0) {
                 bodyFields.add(Problem.FieldError.atPointer(pointer.toString(), violation.getMessage()));
+            } else if (onBody) {
+                // The empty JSON pointer names the whole document (RFC 6901).
+                body.add(Problem.FieldError.atPointer("", violation.getMessage()));
             } else {
-                String name = parameter == null ? violation.getPropertyPath().toString() : parameter;
-                parameters.add(Problem.FieldError.atParameter(name, violation.getMessage()));
+                parameters.add(Problem.FieldError.atParameter(parameter, violation.getMessage()));
             }
         }
         Comparator<Problem.FieldError> order = Comparator
@@ -117,6 +129,6 @@ final class ConstraintViolations {
                 .thenComparing(Problem.FieldError::detail);
         parameters.sort(order);
         bodyFields.sort(order);
-        return new Sorted(parameters, bodyFields);
+        return new Sorted(parameters, body, bodyFields);
     }
 }

@@ -59,6 +59,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response constraintViolation(ConstraintViolationException e, HttpServerRequest request) {
         ConstraintViolations.Sorted sorted = ConstraintViolations.sort(e.getConstraintViolations());
+        if (!sorted.body().isEmpty()) {
+            return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST,
+                    "The request body is missing or unusable: " + sorted.body().get(0).detail(), request.path())
+                    .withErrors(sorted.body()));
+        }
         if (!sorted.parameters().isEmpty()) {
             return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST,
                     "Invalid request parameter: " + describe(sorted.parameters()), request.path())

@@ -12,12 +12,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -35,28 +31,10 @@ import java.util.function.UnaryOperator;
 public class InMemoryTaskStore implements TaskStore {
 
     private final ConcurrentHashMap<String, Entry> tasks = new ConcurrentHashMap<>();
-    /** QUEUED tasks, oldest submission first: a rescued task keeps its place once its backoff has passed. */
-    private final ConcurrentSkipListSet<QueueKey> queue = new ConcurrentSkipListSet<>();
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger queuedCount = new AtomicInteger();
-    private final AtomicInteger runningCount = new AtomicInteger();
+    private final TaskIndex index = new TaskIndex();
     private final EndedQueue ended;
-    private final AtomicLong inputBytes = new AtomicLong();
     private final Clock clock;
     private final long maxInputBytes;
-
-    private record QueueKey(Instant submittedAt, String id) implements Comparable<QueueKey> {
-
-        static QueueKey of(Task task) {
-            return new QueueKey(task.submittedAt(), task.id());
-        }
-
-        @Override
-        public int compareTo(QueueKey other) {
-            int bySubmission = submittedAt.compareTo(other.submittedAt);
-            return bySubmission != 0 ? bySubmission : id.compareTo(other.id);
-        }
-    }
 
     /**
      * A task with what only the store needs: its input (null once ended: nothing needs it then), when it may run, and
@@ -78,7 +56,7 @@ public class InMemoryTaskStore implements TaskStore {
         this.clock = clock;
         this.maxInputBytes = config.maxInputMemory().asLongValue();
         this.ended = new EndedQueue("tasks", "app.tasks.max-ended", config.maxEnded(), metrics);
-        metrics.gauge("tasks.input.bytes", inputBytes);
+        metrics.gauge("tasks.input.bytes", index.inputBytes());
     }
 
     @Override
@@ -89,7 +67,7 @@ public class InMemoryTaskStore implements TaskStore {
     @Override
     public Uni<Void> enqueue(Task task, byte[] input, TaskWrite alongside) {
         return Uni.createFrom().item(() -> {
-            long held = inputBytes.get();
+            long held = index.inputBytes().get();
             if (held > 0 && held + input.length > maxInputBytes) {
                 throw new QueueFullException("The task queue holds " + held / 1024 + " KiB of inputs, its limit in "
                         + "memory; nothing was accepted, retry later", 5);
@@ -100,7 +78,7 @@ public class InMemoryTaskStore implements TaskStore {
                 }
                 apply(alongside, now());
                 Entry created = new Entry(task, input, task.submittedAt(), null);
-                index(null, created);
+                index.changed(null, 0, created.task(), created.inputSize());
                 return created;
             });
             return null;
@@ -123,7 +101,7 @@ public class InMemoryTaskStore implements TaskStore {
 
     @Override
     public Uni<Counts> counts() {
-        return Uni.createFrom().item(() -> new Counts(queuedCount.get(), runningCount.get()));
+        return Uni.createFrom().item(() -> index.counts());
     }
 
     @Override
@@ -131,11 +109,11 @@ public class InMemoryTaskStore implements TaskStore {
         return Uni.createFrom().item(() -> {
             Instant now = now();
             List<Claim> claimed = new ArrayList<>();
-            for (QueueKey candidate : queue) {
+            for (String candidate : index.queued()) {
                 if (claimed.size() == max) {
                     break;
                 }
-                Entry taken = change(candidate.id(), e -> e.task().state() == TaskState.QUEUED
+                Entry taken = change(candidate, e -> e.task().state() == TaskState.QUEUED
                         && !e.runAt().isAfter(now)
                                 ? new Entry(e.task().claimed(worker, now), e.input(), e.runAt(), now.plus(lease))
                                 : null);
@@ -193,7 +171,7 @@ public class InMemoryTaskStore implements TaskStore {
                     case RUNNING -> e.with(e.task().withCancelRequested());
                     default -> e;
                 };
-                index(e, next);
+                index.changed(e.task(), e.inputSize(), next.task(), next.inputSize());
                 after.set(next.task());
                 return next;
             });
@@ -209,7 +187,7 @@ public class InMemoryTaskStore implements TaskStore {
         return Uni.createFrom().item(() -> {
             Instant now = now();
             List<Task> moved = new ArrayList<>();
-            for (String id : List.copyOf(running)) {
+            for (String id : index.running()) {
                 Entry next = change(id, e -> {
                     if (e.task().state() != TaskState.RUNNING || !e.leaseUntil().isBefore(now)) {
                         return null;
@@ -236,7 +214,7 @@ public class InMemoryTaskStore implements TaskStore {
     public Uni<Integer> release(String worker) {
         return Uni.createFrom().item(() -> {
             int released = 0;
-            for (String id : List.copyOf(running)) {
+            for (String id : index.running()) {
                 if (change(id, e -> worker.equals(e.task().worker()) && e.task().state() == TaskState.RUNNING
                         ? new Entry(e.task().requeued(e.task().error(), false), e.input(), now(), null)
                         : null) != null) {
@@ -254,7 +232,7 @@ public class InMemoryTaskStore implements TaskStore {
 
     @Override
     public Uni<Long> inputBytes() {
-        return Uni.createFrom().item(inputBytes::get);
+        return Uni.createFrom().item(index.inputBytes()::get);
     }
 
     private void recordEnded(Task task) {
@@ -275,7 +253,7 @@ public class InMemoryTaskStore implements TaskStore {
             if (next == null) {
                 return entry;
             }
-            index(entry, next);
+            index.changed(entry.task(), entry.inputSize(), next.task(), next.inputSize());
             endedNow.set(!entry.task().state().isTerminal() && next.task().state().isTerminal());
             changed.set(next);
             return next;
@@ -285,33 +263,6 @@ public class InMemoryTaskStore implements TaskStore {
             recordEnded(changed.get().task());
         }
         return changed.get();
-    }
-
-    /**
-     * Keeps the queue and running indexes and the input total in step with a task's change; called while the task is
-     * held.
-     */
-    private void index(Entry before, Entry after) {
-        inputBytes.addAndGet(after.inputSize() - (before == null ? 0 : before.inputSize()));
-        TaskState was = before == null ? null : before.task().state();
-        TaskState now = after.task().state();
-        if (was == now) {
-            return;
-        }
-        if (was == TaskState.QUEUED) {
-            queue.remove(QueueKey.of(before.task()));
-            queuedCount.decrementAndGet();
-        } else if (was == TaskState.RUNNING) {
-            running.remove(before.task().id());
-            runningCount.decrementAndGet();
-        }
-        if (now == TaskState.QUEUED) {
-            queue.add(QueueKey.of(after.task()));
-            queuedCount.incrementAndGet();
-        } else if (now == TaskState.RUNNING) {
-            running.add(after.task().id());
-            runningCount.incrementAndGet();
-        }
     }
 
     private static void apply(TaskWrite write, Instant at) {

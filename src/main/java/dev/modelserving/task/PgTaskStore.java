@@ -1,16 +1,12 @@
 package dev.modelserving.task;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.modelserving.problem.Problem;
 import dev.modelserving.store.Database;
 import dev.modelserving.store.Sql;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -23,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
  * The durable task queue in PostgreSQL, shared by every replica. Workers claim with one statement ({@code FOR
@@ -35,58 +30,30 @@ import org.jboss.logging.Logger;
 @Typed(PgTaskStore.class)
 public class PgTaskStore implements TaskStore {
 
-    private static final String COLUMNS = "t.id, t.kind, t.owner, t.state, t.progress_completed, t.progress_total, "
-            + "t.attempts, t.max_attempts, t.worker, t.cancel_requested, t.result::text AS result, "
-            + "t.error::text AS error, t.reason, t.submitted_at, t.started_at, t.finished_at";
     private static final String HELD = "t.id = $1 AND t.worker = $2 AND t.attempts = $3 AND t.state = 'RUNNING'";
     private static final String TERMINAL = "('SUCCEEDED', 'FAILED', 'CANCELLED')";
     /** Rows per statement when rescuing and evicting, so that no statement holds many locks for long. */
     private static final int BATCH = 500;
 
-    /** Where replicas tell each other of new tasks and of cancels, so that nobody waits for a poll. */
-    private static final String CHANNEL = "model_serving_tasks";
-    private static final String QUEUED = "queued";
-    private static final String CANCEL = "cancel:";
-    private static final Logger LOG = Logger.getLogger(PgTaskStore.class);
-
     private final Database database;
-    private final ObjectMapper json;
     private final Vertx vertx;
-    private volatile PgSubscriber subscriber;
+    private final PgTaskRows taskRows;
+    private final PgTaskEvents events = new PgTaskEvents();
 
     public PgTaskStore(Database database, ObjectMapper json, Vertx vertx) {
         this.database = database;
-        this.json = json;
         this.vertx = vertx;
+        this.taskRows = new PgTaskRows(json);
     }
 
     @Override
-    public void listen(Events events) {
-        PgSubscriber listener = PgSubscriber.subscriber(vertx, database.connectOptions())
-                .reconnectPolicy(retries -> 1_000L);
-        listener.channel(CHANNEL).handler(payload -> {
-            if (payload.startsWith(CANCEL)) {
-                events.cancelRequested(payload.substring(CANCEL.length()));
-            } else {
-                events.queued();
-            }
-        });
-        listener.connect().subscribe().with(ok -> LOG.debugf("Listening for task events on '%s'", CHANNEL),
-                failure -> LOG.warnf("Not listening for task events (%s): new tasks wait for the next poll and "
-                        + "cancels for the next heartbeat", failure.getMessage()));
-        subscriber = listener;
+    public void listen(Events listener) {
+        events.listen(vertx, database, listener);
     }
 
     @PreDestroy
     void stopListening() {
-        PgSubscriber listener = subscriber;
-        if (listener != null) {
-            listener.closeAndForget();
-        }
-    }
-
-    private static Uni<Void> notify(SqlConnection tx, String payload) {
-        return tx.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, payload)).replaceWithVoid();
+        events.stop();
     }
 
     @Override
@@ -101,11 +68,11 @@ public class PgTaskStore implements TaskStore {
                 + "progress_total, max_attempts, run_at, result, submitted_at) "
                 + "VALUES ($1, $2, $3, 'QUEUED', $4, $5, now(), $6::text::jsonb, $7)")
                 .execute(Tuple.from(new Object[]{id, task.kind(), task.owner(), task.progress().total(),
-                        task.maxAttempts(), write(task.result()), Sql.timestamp(task.submittedAt())}))
+                        task.maxAttempts(), taskRows.write(task.result()), Sql.timestamp(task.submittedAt())}))
                 .chain(() -> tx.preparedQuery("INSERT INTO task_inputs (task_id, payload) VALUES ($1, $2)")
                         .execute(Tuple.of(id, Buffer.buffer(input))))
                 .chain(() -> apply(tx, alongside))
-                .chain(() -> notify(tx, QUEUED)));
+                .chain(() -> PgTaskEvents.queued(tx)));
     }
 
     @Override
@@ -114,16 +81,17 @@ public class PgTaskStore implements TaskStore {
         if (uuid.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return database.pool().preparedQuery("SELECT " + COLUMNS + " FROM tasks t WHERE t.id = $1")
-                .execute(Tuple.of(uuid.get())).map(this::first);
+        return database.pool().preparedQuery("SELECT " + PgTaskRows.COLUMNS + " FROM tasks t WHERE t.id = $1")
+                .execute(Tuple.of(uuid.get())).map(taskRows::first);
     }
 
     @Override
     public Uni<List<Task>> list(Optional<String> owner, Optional<TaskState> state) {
-        return database.pool().preparedQuery("SELECT " + COLUMNS + " FROM tasks t WHERE ($1::text IS NULL OR "
-                + "t.owner = $1) AND ($2::text IS NULL OR t.state = $2) ORDER BY t.submitted_at DESC, t.id")
+        return database.pool()
+                .preparedQuery("SELECT " + PgTaskRows.COLUMNS + " FROM tasks t WHERE ($1::text IS NULL OR "
+                        + "t.owner = $1) AND ($2::text IS NULL OR t.state = $2) ORDER BY t.submitted_at DESC, t.id")
                 .execute(Tuple.of(owner.orElse(null), state.map(Enum::name).orElse(null)))
-                .map(this::all);
+                .map(taskRows::all);
     }
 
     @Override
@@ -143,13 +111,14 @@ public class PgTaskStore implements TaskStore {
                 + "AND run_at <= now() ORDER BY submitted_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
                 + "UPDATE tasks t SET state = 'RUNNING', attempts = t.attempts + 1, worker = $1, "
                 + "lease_until = now() + $3 * interval '1 millisecond', heartbeat_at = now(), "
-                + "started_at = COALESCE(t.started_at, now()) FROM due WHERE t.id = due.id RETURNING " + COLUMNS
+                + "started_at = COALESCE(t.started_at, now()) FROM due WHERE t.id = due.id RETURNING "
+                + PgTaskRows.COLUMNS
                 + ", (SELECT i.payload FROM task_inputs i WHERE i.task_id = t.id) AS input")
                 .execute(Tuple.of(worker, max, lease.toMillis()))
                 .map(rows -> {
                     List<Claim> claims = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        claims.add(new Claim(task(row), row.getBuffer("input").getBytes()));
+                        claims.add(new Claim(taskRows.task(row), row.getBuffer("input").getBytes()));
                     }
                     return claims;
                 });
@@ -184,10 +153,10 @@ public class PgTaskStore implements TaskStore {
         return tx.preparedQuery("UPDATE tasks t SET state = $4, "
                 + "finished_at = now(), error = $5::text::jsonb, reason = $6, lease_until = NULL, "
                 + "progress_completed = CASE WHEN $4 = 'SUCCEEDED' THEN t.progress_total ELSE t.progress_completed "
-                + "END WHERE " + HELD + " RETURNING " + COLUMNS)
-                .execute(held(lease).addString(ending.state().name()).addString(write(ending.error()))
+                + "END WHERE " + HELD + " RETURNING " + PgTaskRows.COLUMNS)
+                .execute(held(lease).addString(ending.state().name()).addString(taskRows.write(ending.error()))
                         .addString(ending.reason()))
-                .map(this::first)
+                .map(taskRows::first)
                 .flatMap(ended -> ended.isEmpty()
                         ? Uni.createFrom().item(ended)
                         : apply(tx, ending.write()).chain(() -> dropInput(tx, lease.taskId())).replaceWith(ended));
@@ -205,8 +174,8 @@ public class PgTaskStore implements TaskStore {
         if (uuid.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return database.pool().withTransaction(tx -> tx.preparedQuery("SELECT " + COLUMNS
-                + " FROM tasks t WHERE t.id = $1 FOR UPDATE").execute(Tuple.of(uuid.get())).map(this::first)
+        return database.pool().withTransaction(tx -> tx.preparedQuery("SELECT " + PgTaskRows.COLUMNS
+                + " FROM tasks t WHERE t.id = $1 FOR UPDATE").execute(Tuple.of(uuid.get())).map(taskRows::first)
                 .flatMap(found -> {
                     if (found.isEmpty() || found.get().state().isTerminal()) {
                         return Uni.createFrom().item(found);
@@ -214,12 +183,13 @@ public class PgTaskStore implements TaskStore {
                     Task task = found.get();
                     if (task.state() == TaskState.RUNNING) {
                         return update(tx, "UPDATE tasks t SET cancel_requested = true WHERE t.id = $1 RETURNING "
-                                + COLUMNS, Tuple.of(uuid.get())).call(() -> notify(tx, CANCEL + id));
+                                + PgTaskRows.COLUMNS, Tuple.of(uuid.get()))
+                                .call(() -> PgTaskEvents.cancelRequested(tx, id));
                     }
                     Ending ending = endings.of(task, TaskState.CANCELLED, TaskEndings.REASON_CANCELLED);
                     return update(tx, "UPDATE tasks t SET state = 'CANCELLED', finished_at = now(), "
-                            + "error = $2::text::jsonb, reason = $3 WHERE t.id = $1 RETURNING " + COLUMNS,
-                            Tuple.of(uuid.get(), write(ending.error()), ending.reason()))
+                            + "error = $2::text::jsonb, reason = $3 WHERE t.id = $1 RETURNING " + PgTaskRows.COLUMNS,
+                            Tuple.of(uuid.get(), taskRows.write(ending.error()), ending.reason()))
                             .call(() -> apply(tx, ending.write()))
                             .call(() -> dropInput(tx, id));
                 }));
@@ -237,9 +207,9 @@ public class PgTaskStore implements TaskStore {
                 + "run_at = CASE WHEN d.next = 'QUEUED' THEN now() + $1 * interval '1 millisecond' "
                 + "* power(2, LEAST(6, GREATEST(0, t.attempts - 1))) ELSE t.run_at END, "
                 + "finished_at = CASE WHEN d.next = 'QUEUED' THEN NULL ELSE now() END "
-                + "FROM decided d WHERE t.id = d.id RETURNING " + COLUMNS;
+                + "FROM decided d WHERE t.id = d.id RETURNING " + PgTaskRows.COLUMNS;
         return database.pool().withTransaction(tx -> tx.preparedQuery(sql).execute(Tuple.of(backoff.toMillis()))
-                .map(this::all)
+                .map(taskRows::all)
                 .flatMap(moved -> Multi.createFrom().iterable(moved)
                         .onItem().transformToUniAndConcatenate(task -> settle(tx, task, endings))
                         .collect().asList()));
@@ -252,12 +222,14 @@ public class PgTaskStore implements TaskStore {
     private Uni<Task> settle(SqlConnection tx, Task task, Endings endings) {
         if (task.state() == TaskState.QUEUED) {
             return update(tx, "UPDATE tasks t SET error = $2::text::jsonb, worker = NULL WHERE t.id = $1 RETURNING "
-                    + COLUMNS, Tuple.of(UUID.fromString(task.id()), write(TaskEndings.lostWorker(task))))
+                    + PgTaskRows.COLUMNS,
+                    Tuple.of(UUID.fromString(task.id()), taskRows.write(TaskEndings.lostWorker(task))))
                     .map(Optional::orElseThrow);
         }
         Ending ending = endings.of(task, task.state(), TaskEndings.reasonAfterLostWorker(task.state()));
         return update(tx, "UPDATE tasks t SET error = $2::text::jsonb, reason = $3 WHERE t.id = $1 RETURNING "
-                + COLUMNS, Tuple.of(UUID.fromString(task.id()), write(ending.error()), ending.reason()))
+                + PgTaskRows.COLUMNS,
+                Tuple.of(UUID.fromString(task.id()), taskRows.write(ending.error()), ending.reason()))
                 .call(() -> apply(tx, ending.write()))
                 .call(() -> dropInput(tx, task.id()))
                 .map(Optional::orElseThrow);
@@ -269,7 +241,7 @@ public class PgTaskStore implements TaskStore {
                 + "worker = NULL, lease_until = NULL, attempts = attempts - 1, run_at = now() "
                 + "WHERE worker = $1 AND state = 'RUNNING'")
                 .execute(Tuple.of(worker)).map(RowSet::rowCount)
-                .call(released -> released > 0 ? notify(tx, QUEUED) : Uni.createFrom().voidItem()));
+                .call(released -> released > 0 ? PgTaskEvents.queued(tx) : Uni.createFrom().voidItem()));
     }
 
     @Override
@@ -293,7 +265,7 @@ public class PgTaskStore implements TaskStore {
     }
 
     private Uni<Optional<Task>> update(SqlConnection tx, String sql, Tuple arguments) {
-        return tx.preparedQuery(sql).execute(arguments).map(this::first);
+        return tx.preparedQuery(sql).execute(arguments).map(taskRows::first);
     }
 
     private static Uni<Void> apply(SqlConnection tx, TaskWrite write) {
@@ -309,49 +281,5 @@ public class PgTaskStore implements TaskStore {
 
     private static Tuple held(Lease lease) {
         return Tuple.of(UUID.fromString(lease.taskId()), lease.worker(), lease.attempt());
-    }
-
-    private Optional<Task> first(RowSet<Row> rows) {
-        return rows.size() == 0 ? Optional.empty() : Optional.of(task(rows.iterator().next()));
-    }
-
-    private List<Task> all(RowSet<Row> rows) {
-        List<Task> tasks = new ArrayList<>(rows.size());
-        rows.forEach(row -> tasks.add(task(row)));
-        return tasks;
-    }
-
-    private Task task(Row row) {
-        String result = row.getString("result");
-        return new Task(row.getUUID("id").toString(), row.getString("kind"), row.getString("owner"),
-                TaskState.valueOf(row.getString("state")),
-                new Task.Progress(row.getInteger("progress_completed"), row.getInteger("progress_total")),
-                Sql.instant(row.getOffsetDateTime("submitted_at")), Sql.instant(row.getOffsetDateTime("started_at")),
-                Sql.instant(row.getOffsetDateTime("finished_at")),
-                result == null ? null : new Task.Result(new JsonObject(result).getString("location")),
-                read(row.getString("error")), row.getString("reason"), row.getInteger("attempts"),
-                row.getInteger("max_attempts"), row.getString("worker"), row.getBoolean("cancel_requested"));
-    }
-
-    private String write(Object value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot store " + value.getClass().getSimpleName() + " as JSON", e);
-        }
-    }
-
-    private Problem read(String stored) {
-        if (stored == null) {
-            return null;
-        }
-        try {
-            return json.readValue(stored, Problem.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored problem is not readable", e);
-        }
     }
 }

@@ -45,6 +45,20 @@ class ProblemMappingTest {
     }
 
     @Test
+    void aMissingBodyIs400PointingAtTheWholeBodyNotAJavaParameter() {
+        for (String path : new String[]{"/users", "/auth/token"}) {
+            Response response = given().contentType("application/json").post(path);
+            String detail = assertProblem(response, 400, path);
+            assertThat(detail).contains("body").doesNotContain("parameter");
+            assertThat(response.jsonPath().getString("errors[0].pointer")).as(path).isEmpty();
+            assertThat(response.jsonPath().getString("errors[0].parameter")).as(path).isNull();
+        }
+        Response order = given().auth().oauth2(Api.newUserToken()).contentType("application/json").post("/orders");
+        assertProblem(order, 400, "/orders");
+        assertThat(order.jsonPath().getString("errors[0].pointer")).isEmpty();
+    }
+
+    @Test
     void aWrongMethodIs405WithAllow() {
         Response response = given().delete("/auth/token");
         assertProblem(response, 405, "/auth/token");
