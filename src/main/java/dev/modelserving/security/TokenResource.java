@@ -2,6 +2,7 @@ package dev.modelserving.security;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -41,7 +43,12 @@ public class TokenResource {
     @APIResponse(responseCode = "401", description = "Unknown user or wrong password (the same answer for both)")
     @APIResponse(responseCode = "415", description = "Not JSON")
     @APIResponse(responseCode = "422", description = "Missing username or password")
-    public Uni<TokenResponse> issue(@NotNull(message = "a JSON body is required") @Valid TokenRequest request) {
-        return tokens.issue(request.username(), request.password());
+    @APIResponse(responseCode = "429", description = "Too many failed logins for this username or from this "
+            + "address (app.login); Retry-After says when to try again",
+            headers = @Header(name = "Retry-After"))
+    public Uni<TokenResponse> issue(@NotNull(message = "a JSON body is required") @Valid TokenRequest request,
+            HttpServerRequest http) {
+        String address = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
+        return tokens.issue(request.username(), request.password(), address);
     }
 }

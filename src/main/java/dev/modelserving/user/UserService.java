@@ -58,6 +58,14 @@ public class UserService {
         });
     }
 
+    /** Stores a new hash of the user's (just verified) password, in the current format. */
+    public Uni<User> rehash(User user, String password) {
+        return hasher.hash(password).flatMap(hash -> {
+            User rehashed = new User(user.username(), user.displayName(), hash, user.roles(), user.createdAt());
+            return store.update(rehashed).replaceWith(rehashed);
+        });
+    }
+
     public Uni<User> get(String username) {
         return store.find(username).map(found -> found.orElseThrow(
                 () -> new ResourceNotFoundException("User '" + username + "' not found")));

@@ -36,6 +36,29 @@ class TokenResourceTest {
                 .contains("HS256");
     }
 
+    private static Response login(String username, String password) {
+        return given().contentType(ContentType.JSON).body(Map.of("username", username, "password", password))
+                .post("/auth/token");
+    }
+
+    @Test
+    void repeatedFailuresAre429WithRetryAfterForKnownAndUnknownUsernamesAlike() {
+        String known = Api.registerUser("guessed");
+        String unknown = Api.uniqueUsername("nobody");
+        for (String username : new String[]{known, unknown}) {
+            for (int i = 0; i < 5; i++) {
+                assertThat(login(username, "wrong-" + i).statusCode()).as(username + " attempt " + i).isEqualTo(401);
+            }
+            assertThat(login(username, "wrong-5").statusCode()).isEqualTo(401);
+            Response waiting = login(username, "wrong-6");
+            String detail = assertProblem(waiting, 429, "/auth/token");
+            assertThat(detail).doesNotContain(username);
+            assertThat(Integer.parseInt(waiting.header("Retry-After"))).isBetween(1, 900);
+            // While it waits, even the right password is not checked.
+            assertThat(login(username, Api.PASSWORD).statusCode()).isEqualTo(429);
+        }
+    }
+
     @Test
     void aWrongPasswordAndAnUnknownUserGetTheSameAnswer() {
         String username = Api.registerUser("tok");
