@@ -1,6 +1,7 @@
 package dev.modelserving.task;
 
 import dev.modelserving.store.EndedQueue;
+import dev.modelserving.store.Page;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -91,12 +92,12 @@ public class InMemoryTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<List<Task>> list(Optional<String> owner, Optional<TaskState> state) {
-        return Uni.createFrom().item(() -> tasks.values().stream().map(Entry::task)
+    public Uni<Page<Task>> list(Optional<String> owner, Optional<TaskState> state, int page, int size) {
+        return Uni.createFrom().item(() -> Page.slice(tasks.values().stream().map(Entry::task)
                 .filter(t -> owner.isEmpty() || owner.get().equals(t.owner()))
                 .filter(t -> state.isEmpty() || state.get() == t.state())
                 .sorted(Comparator.comparing(Task::submittedAt).reversed().thenComparing(Task::id))
-                .toList());
+                .toList(), page, size));
     }
 
     @Override

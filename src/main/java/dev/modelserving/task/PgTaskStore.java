@@ -2,6 +2,7 @@ package dev.modelserving.task;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.store.Database;
+import dev.modelserving.store.Page;
 import dev.modelserving.store.Sql;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -86,12 +87,12 @@ public class PgTaskStore implements TaskStore {
     }
 
     @Override
-    public Uni<List<Task>> list(Optional<String> owner, Optional<TaskState> state) {
-        return database.pool()
-                .preparedQuery("SELECT " + PgTaskRows.COLUMNS + " FROM tasks t WHERE ($1::text IS NULL OR "
-                        + "t.owner = $1) AND ($2::text IS NULL OR t.state = $2) ORDER BY t.submitted_at DESC, t.id")
-                .execute(Tuple.of(owner.orElse(null), state.map(Enum::name).orElse(null)))
-                .map(taskRows::all);
+    public Uni<Page<Task>> list(Optional<String> owner, Optional<TaskState> state, int page, int size) {
+        String where = " FROM tasks t WHERE ($1::text IS NULL OR t.owner = $1) AND ($2::text IS NULL OR t.state = $2)";
+        Tuple filter = Tuple.of(owner.orElse(null), state.map(Enum::name).orElse(null));
+        return Sql.page(database.pool(), "SELECT count(*)" + where, filter,
+                "SELECT " + PgTaskRows.COLUMNS + where + " ORDER BY t.submitted_at DESC, t.id LIMIT $3 OFFSET $4",
+                Tuple.of(filter.getValue(0), filter.getValue(1), size, (long) page * size), taskRows::task);
     }
 
     @Override

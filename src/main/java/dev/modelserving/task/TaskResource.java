@@ -1,9 +1,13 @@
 package dev.modelserving.task;
 
 import dev.modelserving.user.CurrentCaller;
+import dev.modelserving.web.PageParams;
+import dev.modelserving.web.PagedResponse;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -13,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -64,14 +67,15 @@ public class TaskResource {
     @GET
     @Operation(operationId = "listTasks",
             summary = "The caller's tasks (an admin's: everyone's), newest first, optionally ?state=",
-            description = "An admin sees every user's tasks. Ended tasks are kept for app.tasks.retention, then "
-                    + "evicted.")
-    @APIResponse(responseCode = "200", description = "Tasks",
+            description = "An admin sees every user's tasks. Pages with ?page= and ?size=; X-Total-Count is the "
+                    + "number of tasks in all pages. Ended tasks are kept for app.tasks.retention, then evicted.")
+    @APIResponse(responseCode = "200", description = "One page of tasks",
+            headers = @Header(name = PagedResponse.TOTAL_COUNT_HEADER),
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = TaskView.class)))
-    @APIResponse(responseCode = "400", description = "Unknown state")
-    public Uni<List<TaskView>> list(@QueryParam("state") TaskState state) {
-        return tasks.list(caller.get(), Optional.ofNullable(state))
-                .map(found -> found.stream().map(TaskView::of).toList());
+    @APIResponse(responseCode = "400", description = "Unknown state, or page or size out of range")
+    public Uni<Response> list(@QueryParam("state") TaskState state, @Valid @BeanParam PageParams paging) {
+        return tasks.list(caller.get(), Optional.ofNullable(state), paging.page(), paging.size())
+                .map(page -> PagedResponse.of(page.map(TaskView::of)));
     }
 
     @DELETE

@@ -5,6 +5,7 @@ import dev.modelserving.problem.InvalidRequestException;
 import dev.modelserving.problem.Problem;
 import dev.modelserving.problem.ResourceNotFoundException;
 import dev.modelserving.problem.ShuttingDownException;
+import dev.modelserving.store.Page;
 import dev.modelserving.user.Caller;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -115,9 +116,9 @@ public class TaskService {
         return Duration.ofSeconds(seconds);
     }
 
-    /** The caller's tasks (every task for an admin), optionally of one state. */
-    public Uni<List<Task>> list(Caller caller, Optional<TaskState> state) {
-        return store.list(caller.admin() ? Optional.empty() : Optional.of(caller.name()), state);
+    /** One page of the caller's tasks (every task for an admin), newest first, optionally of one state. */
+    public Uni<Page<Task>> list(Caller caller, Optional<TaskState> state, int page, int size) {
+        return store.list(caller.admin() ? Optional.empty() : Optional.of(caller.name()), state, page, size);
     }
 
     /**

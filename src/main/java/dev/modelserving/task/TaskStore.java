@@ -1,6 +1,7 @@
 package dev.modelserving.task;
 
 import dev.modelserving.problem.Problem;
+import dev.modelserving.store.Page;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;
@@ -23,8 +24,8 @@ public interface TaskStore {
 
     Uni<Optional<Task>> find(String id);
 
-    /** Newest first; {@code owner} empty means every owner's. */
-    Uni<List<Task>> list(Optional<String> owner, Optional<TaskState> state);
+    /** One page of the tasks, newest first; {@code owner} empty means every owner's. */
+    Uni<Page<Task>> list(Optional<String> owner, Optional<TaskState> state, int page, int size);
 
     /** How many tasks are QUEUED and RUNNING now, for admission and the queue gauge. */
     Uni<Counts> counts();

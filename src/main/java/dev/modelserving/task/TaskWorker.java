@@ -288,7 +288,9 @@ public class TaskWorker {
 
     /** In memory, what is left dies with the process: it ends CANCELLED for shutdown, so that nobody waits for it. */
     private void cancelLeftovers() {
-        for (Task left : store.list(Optional.empty(), Optional.empty()).await().atMost(STOP_GRACE)) {
+        List<Task> all = store.list(Optional.empty(), Optional.empty(), 0, Integer.MAX_VALUE).await()
+                .atMost(STOP_GRACE).items();
+        for (Task left : all) {
             if (left.state() == TaskState.QUEUED) {
                 store.requestCancel(left.id(), (t, end, reason) -> endings.of(t, end, TaskEndings.REASON_SHUTDOWN))
                         .await().atMost(STOP_GRACE);

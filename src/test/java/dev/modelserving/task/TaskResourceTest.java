@@ -9,6 +9,8 @@ import dev.modelserving.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +143,22 @@ class TaskResourceTest {
         assertThat(response.jsonPath().getString("state")).isIn("QUEUED", "RUNNING");
         assertThat(response.header("Retry-After")).isEqualTo("1");
         advance(id, 1);
+    }
+
+    @Test
+    void theTaskListIsPagedWithItsTotal() {
+        List<String> submitted = List.of(submit(1), submit(1), submit(1));
+        Response first = given().auth().oauth2(token).queryParam("size", 2).get("/tasks");
+        Response second = given().auth().oauth2(token).queryParam("page", 1).queryParam("size", 2).get("/tasks");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.header("X-Total-Count")).isEqualTo("3");
+        assertThat(second.header("X-Total-Count")).isEqualTo("3");
+        List<String> ids = new ArrayList<>(first.jsonPath().getList("id", String.class));
+        assertThat(ids).hasSize(2);
+        ids.addAll(second.jsonPath().getList("id", String.class));
+        assertThat(ids).containsExactlyInAnyOrderElementsOf(submitted);
+        assertProblem(given().auth().oauth2(token).queryParam("size", 0).get("/tasks"), 400, "/tasks");
+        submitted.forEach(id -> advance(id, 1));
     }
 
     @Test

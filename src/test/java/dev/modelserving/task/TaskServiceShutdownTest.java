@@ -121,7 +121,7 @@ class TaskServiceShutdownTest {
                     "CANCELLED:shutdown");
         }
         assertThatThrownBy(() -> submit(service)).isInstanceOf(ShuttingDownException.class);
-        assertThat(store.list(Optional.of("u"), Optional.empty()).await().indefinitely())
+        assertThat(store.list(Optional.of("u"), Optional.empty(), 0, 200).await().indefinitely().items())
                 .filteredOn(t -> t.kind().equals(kind)).hasSize(2);
         if (store.durable()) {
             // Another replica takes the handed-back task and finishes it: its first counted attempt.

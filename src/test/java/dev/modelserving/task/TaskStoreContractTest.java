@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.problem.Problem;
 import dev.modelserving.problem.ProblemType;
+import dev.modelserving.store.Page;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -48,6 +49,14 @@ class TaskStoreContractTest {
 
     private Task enqueue(int maxAttempts) {
         return enqueue(maxAttempts, new byte[]{1, 2, 3});
+    }
+
+    /** A task of {@code owner}, submitted {@code laterMillis} after {@code after}. */
+    private Task enqueueFor(Task after, int laterMillis) {
+        Task task = Task.queued(UUID.randomUUID().toString(), "contract", after.owner(), 4, null, 1,
+                after.submittedAt().plusMillis(laterMillis));
+        store.enqueue(task, new byte[]{1}, TaskWrite.NONE).await().indefinitely();
+        return task;
     }
 
     private Task enqueue(int maxAttempts, byte[] input) {
@@ -290,9 +299,27 @@ class TaskStoreContractTest {
         Task task = enqueue(3);
         TaskStore.Counts before = store.counts().await().indefinitely();
         assertThat(before.queued()).isGreaterThanOrEqualTo(1);
-        assertThat(store.list(Optional.of(task.owner()), Optional.empty()).await().indefinitely())
+        assertThat(store.list(Optional.of(task.owner()), Optional.empty(), 0, 50).await().indefinitely().items())
                 .extracting(Task::id).containsExactly(task.id());
-        assertThat(store.list(Optional.of(task.owner()), Optional.of(TaskState.RUNNING)).await().indefinitely())
-                .isEmpty();
+        assertThat(store.list(Optional.of(task.owner()), Optional.of(TaskState.RUNNING), 0, 50).await()
+                .indefinitely().items()).isEmpty();
+    }
+
+    @Test
+    void listsArePagedNewestFirstWithTheirTotal() {
+        Task first = enqueue(1);
+        String owner = first.owner();
+        List<Task> mine = new ArrayList<>(List.of(first));
+        for (int i = 1; i <= 4; i++) {
+            mine.add(enqueueFor(first, i * 10));
+        }
+        Page<Task> page0 = store.list(Optional.of(owner), Optional.empty(), 0, 2).await().indefinitely();
+        Page<Task> page2 = store.list(Optional.of(owner), Optional.empty(), 2, 2).await().indefinitely();
+        Page<Task> beyond = store.list(Optional.of(owner), Optional.empty(), 9, 2).await().indefinitely();
+        assertThat(page0.total()).isEqualTo(5);
+        assertThat(page0.items()).extracting(Task::id).containsExactly(mine.get(4).id(), mine.get(3).id());
+        assertThat(page2.items()).extracting(Task::id).containsExactly(mine.get(0).id());
+        assertThat(beyond.items()).isEmpty();
+        assertThat(beyond.total()).isEqualTo(5);
     }
 }
