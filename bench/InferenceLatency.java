@@ -33,6 +33,10 @@ public class InferenceLatency {
             public long maxImagePixels() {
                 return 1L << 24;
             }
+
+            public long maxRequestPixels() {
+                return 1L << 26;
+            }
         };
         ImagePreprocessor preprocessor = new ImagePreprocessor(limits);
         try (Classifier classifier = Classifier.open(model, 1)) {

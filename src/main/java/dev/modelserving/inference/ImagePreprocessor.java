@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
@@ -25,6 +26,11 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public class ImagePreprocessor {
 
     public static final int SIDE = 28;
+    /**
+     * Pictures are decoded with subsampling down to about this many pixels on their longer side (8 times the model's
+     * input, which the area averaging then brings to 28): memory per picture stays small whatever its declared size.
+     */
+    static final int DECODED_SIDE = 8 * SIDE;
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final byte[] JPEG_SIGNATURE = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
 
@@ -40,10 +46,15 @@ public class ImagePreprocessor {
 
     /** The 784 model inputs of the picture, row-major; a 422 problem when it is not a readable PNG or JPEG. */
     public float[] toPixels(byte[] image) {
+        return toPixels(image, new PixelBudget(config.maxRequestPixels()));
+    }
+
+    /** Like {@link #toPixels(byte[])}, for one of the pictures of a request that shares {@code budget}. */
+    public float[] toPixels(byte[] image, PixelBudget budget) {
         if (image.length == 0) {
             throw new ValidationFailedException("The body is empty; send a PNG or JPEG image");
         }
-        BufferedImage picture = decode(image);
+        BufferedImage picture = decode(image, budget);
         float[] gray = grayscale(picture);
         if (meanBorder(gray, picture.getWidth(), picture.getHeight()) > 0.5f) {
             // A dark object on a light background, like most photos: flip it to the training data's polarity.
@@ -54,19 +65,27 @@ public class ImagePreprocessor {
         return fitInto28(gray, picture.getWidth(), picture.getHeight());
     }
 
-    private BufferedImage decode(byte[] image) {
+    private BufferedImage decode(byte[] image, PixelBudget budget) {
         // The bytes are in memory already: a memory-cached stream, not ImageIO's default file cache, which would
         // write a temporary file for every picture.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
             ImageReader reader = readerFor(image, in);
             try {
                 reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                long pixels = (long) width * height;
                 if (pixels > config.maxImagePixels()) {
-                    throw new ValidationFailedException("The image is " + reader.getWidth(0) + "x"
-                            + reader.getHeight(0) + " pixels; at most " + config.maxImagePixels() + " are accepted");
+                    throw new ValidationFailedException("The image is " + width + "x" + height + " pixels; at most "
+                            + config.maxImagePixels() + " are accepted (app.predictions.max-image-pixels)");
                 }
-                return reader.read(0);
+                budget.spend(pixels);
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = Math.max(1, Math.max(width, height) / DECODED_SIDE);
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                return reader.read(0, param);
             } finally {
                 reader.dispose();
             }

@@ -89,6 +89,9 @@ public class PredictionService {
             return new RowBatcher.Work<>(work.values(), work.rows(), probabilities -> {
                 ServedModel.Loaded model = served.require();
                 long perRowMicros = (System.nanoTime() - started) / 1_000 / Math.max(1, work.rows());
+                for (int i = 0; i < probabilities.length; i++) {
+                    requireFinite(probabilities[i], i);
+                }
                 for (float[] row : probabilities) {
                     int best = argmax(row);
                     record(model, model.labels().get(best), row[best], perRowMicros, context);
@@ -101,6 +104,7 @@ public class PredictionService {
     /** The prediction for one row of class probabilities, logged. */
     private Prediction predictionOf(ServedModel.Loaded model, float[] probabilities, long micros,
             PredictionContext context) {
+        requireFinite(probabilities, 0);
         Prediction prediction = Prediction.from(probabilities, model.labels(), modelRef(model), TOP_K);
         record(model, prediction.label(), prediction.confidence(), micros, context);
         return prediction;
@@ -114,6 +118,15 @@ public class PredictionService {
 
     private static Prediction.ModelRef modelRef(ServedModel.Loaded model) {
         return new Prediction.ModelRef(model.metadata().name(), model.metadata().version());
+    }
+
+    /** An output that is not a finite number answers nothing: see {@link NonFiniteOutputException}. */
+    private static void requireFinite(float[] row, int index) {
+        for (float value : row) {
+            if (!Float.isFinite(value)) {
+                throw new NonFiniteOutputException(index);
+            }
+        }
     }
 
     private static int argmax(float[] row) {

@@ -18,4 +18,11 @@ public interface PredictionsConfig {
      */
     @WithDefault("16777216")
     long maxImagePixels();
+
+    /**
+     * Most pixels decoded for one request, summed over its pictures as their headers declare them (an order carries
+     * many); beyond it 422. Decoding costs CPU in proportion to the declared size, however small the file.
+     */
+    @WithDefault("67108864")
+    long maxRequestPixels();
 }

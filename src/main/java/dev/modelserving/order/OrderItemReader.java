@@ -2,6 +2,7 @@ package dev.modelserving.order;
 
 import dev.modelserving.inference.ImagePreprocessor;
 import dev.modelserving.inference.PayloadTooLargeException;
+import dev.modelserving.inference.PixelBudget;
 import dev.modelserving.inference.PredictionsConfig;
 import dev.modelserving.problem.Problem;
 import dev.modelserving.problem.ProblemException;
@@ -31,9 +32,10 @@ public class OrderItemReader {
     public List<float[]> fromJson(OrderRequest request) {
         List<OrderRequest.Item> items = request == null || request.items() == null ? List.of() : request.items();
         checkCount(items.size(), "/items");
+        PixelBudget budget = new PixelBudget(images.maxRequestPixels());
         List<float[]> rows = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            rows.add(fromJsonItem(items.get(i), i));
+            rows.add(fromJsonItem(items.get(i), i, budget));
         }
         return rows;
     }
@@ -41,14 +43,15 @@ public class OrderItemReader {
     /** Pictures uploaded as the multipart parts named {@code images}, in order. */
     public List<float[]> fromImages(List<byte[]> pictures) {
         checkCount(pictures.size(), "/images");
+        PixelBudget budget = new PixelBudget(images.maxRequestPixels());
         List<float[]> rows = new ArrayList<>(pictures.size());
         for (int i = 0; i < pictures.size(); i++) {
-            rows.add(decode(pictures.get(i), "images[" + i + "]", "/images/" + i));
+            rows.add(decode(pictures.get(i), "images[" + i + "]", "/images/" + i, budget));
         }
         return rows;
     }
 
-    private float[] fromJsonItem(OrderRequest.Item item, int index) {
+    private float[] fromJsonItem(OrderRequest.Item item, int index, PixelBudget budget) {
         String where = "/items/" + index;
         if (item == null || (item.image() == null) == (item.pixels() == null)) {
             throw invalid(where, "Item " + index + " must have exactly one of 'image' (base64 PNG/JPEG) or 'pixels'");
@@ -73,17 +76,17 @@ public class OrderItemReader {
         } catch (IllegalArgumentException e) {
             throw invalid(where + "/image", "Item " + index + " is not valid base64");
         }
-        return decode(picture, "Item " + index, where + "/image");
+        return decode(picture, "Item " + index, where + "/image", budget);
     }
 
-    private float[] decode(byte[] picture, String name, String pointer) {
+    private float[] decode(byte[] picture, String name, String pointer, PixelBudget budget) {
         long limit = images.maxImageBytes().asLongValue();
         if (picture.length > limit) {
             throw new PayloadTooLargeException(name + " is " + picture.length + " bytes; at most " + limit
                     + " are accepted per picture (app.predictions.max-image-bytes)");
         }
         try {
-            return preprocessor.toPixels(picture);
+            return preprocessor.toPixels(picture, budget);
         } catch (ProblemException e) {
             throw invalid(pointer, name + " cannot be used: " + e.getMessage());
         }

@@ -14,6 +14,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -238,5 +239,15 @@ class InferenceResourceTest {
             assertThat(assertProblem(response, 400, INFER)).as(value).contains("'input'").contains("position 7")
                     .contains(value);
         }
+    }
+
+    @Test
+    void inputsThatDriveTheModelPastFiniteNumbersAre422NotNaN() {
+        List<Float> huge = Collections.nCopies(784, 1e30f);
+        Response response = infer(request("input", List.of(1, 784), "FP32", huge));
+        String detail = assertProblem(response, 422, INFER);
+        assertThat(detail).contains("row 0").contains("not a finite number");
+        assertThat(response.asString()).as("no NaN answered as a value").doesNotContain("\"NaN\"")
+                .doesNotContain("\"data\"");
     }
 }
