@@ -3,6 +3,7 @@ package dev.modelserving.problem;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationCompletionException;
@@ -238,6 +239,10 @@ public class ProblemMappers {
 
     /** Where the JSON breaks, in our words: the parser's own message quotes its internals and the input. */
     private static Response malformedJson(JsonProcessingException e, HttpServerRequest request) {
+        if (e instanceof StreamConstraintsException) {
+            return malformedJson("The body goes beyond what this service reads in a JSON document: nesting depth, "
+                    + "number length or string length", request);
+        }
         JsonLocation at = e.getLocation();
         String where = at == null || at.getLineNr() < 1
                 ? ""

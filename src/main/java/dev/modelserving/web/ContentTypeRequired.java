@@ -1,10 +1,13 @@
 package dev.modelserving.web;
 
+import dev.modelserving.problem.ProblemException;
+import dev.modelserving.problem.ProblemType;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import java.lang.reflect.Method;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
@@ -15,6 +18,25 @@ import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
  * operation takes: a picture endpoint classified an untyped body, an order endpoint parsed it as JSON.
  */
 public class ContentTypeRequired {
+
+    /**
+     * A Content-Type that is not a media type at all ({@code Content-Type: Bearer x}, an empty one) is a 415 before the
+     * framework tries to match it to an operation, which fails on it as on a bug of ours.
+     */
+    @ServerRequestFilter(preMatching = true)
+    public void rejectUnparsableContentType(HttpServerRequest request) {
+        String given = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (given == null || !carriesBody(request.method())) {
+            return;
+        }
+        try {
+            MediaType.valueOf(given);
+        } catch (IllegalArgumentException notAMediaType) {
+            String shown = given.length() > 100 ? given.substring(0, 100) + "..." : given;
+            throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "The Content-Type '" + shown + "' is not a media type");
+        }
+    }
 
     @ServerRequestFilter
     public void requireContentType(SimpleResourceInfo resource, HttpServerRequest request) {

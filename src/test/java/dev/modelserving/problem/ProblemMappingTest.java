@@ -59,6 +59,15 @@ class ProblemMappingTest {
     }
 
     @Test
+    void aContentTypeThatIsNoMediaTypeIs415() {
+        for (String contentType : new String[]{"Bearer abc", "respond-async, respond-async", "x"}) {
+            Response response = given().auth().oauth2(Api.newUserToken()).header("Content-Type", contentType)
+                    .body("{}".getBytes(StandardCharsets.UTF_8)).post("/orders");
+            assertThat(assertProblem(response, 415, "/orders")).as(contentType).contains("not a media type");
+        }
+    }
+
+    @Test
     void aWrongMethodIs405WithAllow() {
         Response response = given().delete("/auth/token");
         assertProblem(response, 405, "/auth/token");

@@ -40,6 +40,11 @@ class StrictJsonTest {
                     .doesNotContain("Source").doesNotContain("Unexpected").doesNotContain("token");
         }
         assertThat(assertProblem(post("/users", "{\n  \"username\": ]"), 400, "/users")).contains("line 2");
+        String deep = "[".repeat(5_000) + "]".repeat(5_000);
+        assertThat(assertProblem(post("/users", "{\"extra\": " + deep + "}"), 400, "/users"))
+                .contains("nesting depth").doesNotContain("StreamReadConstraints");
+        assertThat(assertProblem(post("/users", "{\"username\": NaN}"), 400, "/users"))
+                .startsWith("The body is not valid JSON").doesNotContain("ALLOW_NON_NUMERIC_NUMBERS");
     }
 
     @Test
