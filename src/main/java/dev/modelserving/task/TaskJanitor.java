@@ -6,19 +6,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Housekeeping every replica does: rescues running tasks whose worker stopped renewing its lease, and evicts ended
- * tasks once they are older than {@code app.tasks.retention} (afterwards they answer 404).
+ * Housekeeping every replica does while its worker runs: rescues running tasks whose worker (on any replica) stopped
+ * renewing its lease, and evicts ended tasks once they are older than {@code app.tasks.retention} (afterwards they
+ * answer 404).
  */
 @ApplicationScoped
 public class TaskJanitor {
 
     private static final Logger LOG = Logger.getLogger(TaskJanitor.class);
 
-    private final TaskService tasks;
+    private final TaskStore store;
+    private final TaskConfig config;
+    private final TaskEndings endings;
+    private final TaskMetrics metrics;
     private final TaskWorker worker;
 
-    public TaskJanitor(TaskService tasks, TaskWorker worker) {
-        this.tasks = tasks;
+    public TaskJanitor(TaskStore store, TaskConfig config, TaskEndings endings, TaskMetrics metrics,
+            TaskWorker worker) {
+        this.store = store;
+        this.config = config;
+        this.endings = endings;
+        this.metrics = metrics;
         this.worker = worker;
     }
 
@@ -28,7 +36,7 @@ public class TaskJanitor {
         if (!worker.started()) {
             return Uni.createFrom().voidItem();
         }
-        return tasks.evictExpired().invoke(count -> {
+        return store.evictEndedBefore(config.retention()).invoke(count -> {
             if (count > 0) {
                 LOG.debugf("Evicted %d ended task(s) past their retention", count);
             }
@@ -37,10 +45,19 @@ public class TaskJanitor {
 
     @Scheduled(every = "${app.tasks.sweep-interval}", identity = "task-rescue",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Moves running tasks whose lease expired back to the queue (or to their end); a requeued one is claimed soon. */
     Uni<Void> rescue() {
         if (!worker.started()) {
             return Uni.createFrom().voidItem();
         }
-        return worker.rescueExpired().replaceWithVoid();
+        return store.rescueExpired(config.retryBackoff(), endings::of).invoke(moved -> {
+            for (Task task : moved) {
+                metrics.ended(task);
+                LOG.warnf("Task %s lost its worker at attempt %d: now %s", task.id(), task.attempts(), task.state());
+            }
+            if (!moved.isEmpty()) {
+                worker.wake();
+            }
+        }).replaceWithVoid();
     }
 }

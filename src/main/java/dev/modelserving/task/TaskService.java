@@ -147,11 +147,6 @@ public class TaskService {
         });
     }
 
-    /** Tasks evicted: ended more than {@code app.tasks.retention} ago. */
-    public Uni<Integer> evictExpired() {
-        return store.evictEndedBefore(config.retention());
-    }
-
     /** From now on a submission is refused with 503: the service is stopping. */
     public void stopAccepting() {
         accepting = false;

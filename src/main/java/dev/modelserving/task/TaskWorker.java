@@ -56,7 +56,10 @@ public class TaskWorker {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean claimWanted = new AtomicBoolean();
     private volatile boolean claimingEnabled;
-    /** Set once the application started (the store's schema is migrated by then); housekeeping waits for it. */
+    /**
+     * Between start and stop: the store's schema is migrated by then, and its tasks are still this process's to look
+     * after. Housekeeping runs only meanwhile.
+     */
     private volatile boolean started;
 
     public TaskWorker(TaskStore store, TaskConfig config, TaskEndings endings, TaskMetrics metrics,
@@ -93,7 +96,7 @@ public class TaskWorker {
         return workerId;
     }
 
-    /** Whether the application started, so that the store's schema is there for housekeeping. */
+    /** Whether this worker runs (started, not yet stopped), so that housekeeping may touch the store. */
     public boolean started() {
         return started;
     }
@@ -242,19 +245,6 @@ public class TaskWorker {
         }
     }
 
-    /** Moves running tasks whose lease expired back to the queue (or to their end); run on every replica. */
-    public Uni<List<Task>> rescueExpired() {
-        return store.rescueExpired(config.retryBackoff(), endings::of).invoke(moved -> {
-            for (Task task : moved) {
-                metrics.ended(task);
-                LOG.warnf("Task %s lost its worker at attempt %d: now %s", task.id(), task.attempts(), task.state());
-            }
-            if (!moved.isEmpty()) {
-                wake();
-            }
-        });
-    }
-
     /** Claims nothing more: the service is about to stop. */
     public void stopClaiming() {
         claimingEnabled = false;
@@ -266,6 +256,7 @@ public class TaskWorker {
      * store they die with the process, so they — and the queued ones — end CANCELLED with reason {@code shutdown}.
      */
     public void stop() throws InterruptedException {
+        started = false;
         stopClaiming();
         if (!local.isEmpty()) {
             LOG.infof("Shutdown: %d task(s) running here; waiting up to %s for them", local.size(), shutdownTimeout);
