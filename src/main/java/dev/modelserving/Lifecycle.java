@@ -12,6 +12,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -21,10 +23,11 @@ import org.jboss.logging.Logger;
  * Startup ({@link StartupEvent}, before the HTTP port serves):
  * <ol>
  * <li>the schema migrations, with the PostgreSQL store (everything below reads or writes it);</li>
- * <li>the administrator account, when {@code app.admin.password} is set;</li>
- * <li>the model: loaded, checked and warmed; readiness is DOWN until then;</li>
+ * <li>the administrator account, when {@code app.admin.password} is set, while</li>
+ * <li>the model is loaded, checked and warmed; readiness is DOWN until then;</li>
  * <li>this replica's task worker starts claiming (its jobs need the model).</li>
  * </ol>
+ * Then the HTTP server listens, and {@link RequestPathWarmup} runs the request paths once before readiness goes UP.
  *
  * <p>
  * Shutdown: when the shutdown delay begins ({@code quarkus.shutdown.delay-enabled}, readiness DOWN) new tasks are
@@ -65,8 +68,15 @@ public class Lifecycle {
     /** A failure here fails the start: a replica that cannot migrate or load its model must not serve. */
     void onStart(@Observes StartupEvent event) {
         database.migrate();
-        admin.ensureAdministrator();
+        // The administrator's password hash and the model load need nothing of each other: both at once.
+        CompletableFuture<Void> administrator = admin.ensureAdministrator();
         model.load();
+        try {
+            administrator.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("the administrator could not be stored: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
         worker.start();
     }
 

@@ -5,6 +5,7 @@ import dev.modelserving.user.UserService;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,14 +26,22 @@ public class AdminBootstrap {
         this.users = users;
     }
 
-    /** Creates or updates the administrator named by {@code app.admin}, if a password is configured. */
-    public void ensureAdministrator() {
+    /**
+     * Starts creating or updating the administrator named by {@code app.admin}, if a password is configured, and
+     * returns at once: the password hash runs on a worker thread while the caller does other startup work.
+     */
+    public CompletableFuture<Void> ensureAdministrator() {
         if (config.password().isEmpty()) {
             LOG.info("No administrator: set app.admin.password (env APP_ADMIN_PASSWORD) to create one");
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        boolean created = users.ensure(config.username(), config.password().get(), "Administrator",
-                Set.of(User.ROLE_ADMIN, User.ROLE_USER)).await().atMost(TIMEOUT);
-        LOG.infof("Administrator '%s' %s", config.username(), created ? "created" : "updated");
+        return users.ensure(config.username(), config.password().get(), "Administrator",
+                Set.of(User.ROLE_ADMIN, User.ROLE_USER))
+                .invoke(created -> LOG.infof("Administrator '%s' %s", config.username(),
+                        created ? "created" : "updated"))
+                .replaceWithVoid()
+                .ifNoItem().after(TIMEOUT).failWith(() -> new IllegalStateException(
+                        "the administrator was not stored within " + TIMEOUT.toSeconds() + " s"))
+                .subscribeAsCompletionStage();
     }
 }
