@@ -11,6 +11,7 @@ import io.restassured.response.Response;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import javax.crypto.spec.SecretKeySpec;
@@ -84,14 +85,16 @@ class TokenResourceTest {
 
     @Test
     void anExpiredTokenIsRejectedEvenAfterItWasAccepted() throws InterruptedException {
-        // Signed with the service's own key (the test profile sets it) but valid for one second only.
+        // Signed with the service's own key (the test profile sets it) but valid for one to two seconds only: expiry
+        // is in whole seconds, so "in one second" could already be past when the first request arrives.
         String username = Api.registerUser("short");
+        long expires = Instant.now().getEpochSecond() + 2;
         String token = Jwt.issuer("model-serving").upn(username).groups("user")
-                .expiresIn(1).jws().algorithm(SignatureAlgorithm.HS256)
+                .expiresAt(expires).jws().algorithm(SignatureAlgorithm.HS256)
                 .sign(new SecretKeySpec(Base64.getDecoder().decode(TEST_SECRET),
                         "HmacSHA256"));
         given().auth().oauth2(token).get("/users/me").then().statusCode(200);
-        Thread.sleep(2_100);
+        Thread.sleep(Math.max(0, (expires + 1) * 1000 - System.currentTimeMillis()));
         assertProblem(given().auth().oauth2(token).get("/users/me"), 401, "/users/me");
     }
 
