@@ -28,6 +28,32 @@ open("BENCHMARKS.md", "w").write(doc)
 ' "$1"
 }
 
+# The packaged application as a process, for scripts that set WORK, PORT, BASE and PIDS=() (killed in their EXIT
+# trap). Started from inside its folder with the jar named relatively: an AppCDS archive or AOT cache records the class
+# path as it was when it was made (there), and is not used when it differs.
+APP_PID=
+start_app() { # $1 = java, $2 = app dir, rest = JVM options
+    local java=$1 dir=$2
+    shift 2
+    (cd "$dir" && APP_ADMIN_PASSWORD=bench-admin-password \
+        APP_TOKEN_SECRET=$(printf 'bench-secret-bench-secret-bench-secret!!' | base64 -w0) \
+        exec "$java" "$@" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
+        -Dapp.prediction-log.path="$WORK/predictions.jsonl" -Dquarkus.shutdown.delay=0s \
+        -jar quarkus-run.jar >>"$WORK/app.log" 2>&1) &
+    APP_PID=$!
+    PIDS+=("$APP_PID")
+}
+wait_ready() { # until /q/health/ready is UP (the model loaded and the request paths warmed up), 120 s at most
+    local deadline=$((SECONDS + 120))
+    until curl -sf -o /dev/null "$BASE/q/health/ready"; do
+        [ $SECONDS -lt $deadline ] || { log "not ready in 120 s"; tail -20 "$WORK/app.log" >&2; exit 1; }
+        kill -0 "$APP_PID" 2>/dev/null || { log "the application died"; tail -20 "$WORK/app.log" >&2; exit 1; }
+        sleep 0.005
+    done
+}
+stop_app() { kill -TERM "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; }
+rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$APP_PID/status"; }
+
 # A private PostgreSQL server from Debian's binaries on 127.0.0.1:$1 with one database $2, stopped and removed by
 # stop_postgres (call it from the script's EXIT trap). As root, the server runs as the postgres user.
 PGDATA=

@@ -7,7 +7,7 @@
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/run.sh
 #
 # Knobs: BENCH_PORT (18080), BENCH_DURATION (15s), BENCH_WARMUP (5s), BENCH_REPEATS (3), BENCH_LAUNCHES (10),
-# BENCH_ORDERS (100), BENCH_SKIP_BUILD (unset).
+# BENCH_ORDERS (100), BENCH_SKIP_BUILD (unset), BENCH_SKIP_START (unset: bench/start.sh runs last, with a JDK 25).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -57,31 +57,6 @@ else
     cp -a target/quarkus-app "$WORK/plain"
 fi
 
-# --- the application as a process ------------------------------------------------------------------------------
-APP_PID=
-start_app() { # $1 = app dir, rest = JVM options
-    local dir=$1; shift
-    APP_ADMIN_PASSWORD=bench-admin-password \
-    APP_TOKEN_SECRET=$(printf 'bench-secret-bench-secret-bench-secret!!' | base64 -w0) \
-    # From inside the app folder with the jar named relatively: an AppCDS archive records the class path as it was
-    # when the archive was made (there) and is silently ignored when it differs.
-    (cd "$dir" && exec "$JAVA" "$@" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
-        -Dapp.prediction-log.path="$WORK/predictions.jsonl" -Dquarkus.shutdown.delay=0s \
-        -jar quarkus-run.jar >>"$WORK/app.log" 2>&1) &
-    APP_PID=$!
-    PIDS+=("$APP_PID")
-}
-wait_ready() {
-    local deadline=$((SECONDS + 60))
-    until curl -sf -o /dev/null "$BASE/q/health/ready"; do
-        [ $SECONDS -lt $deadline ] || { log "not ready in 60 s"; tail -20 "$WORK/app.log" >&2; exit 1; }
-        kill -0 "$APP_PID" 2>/dev/null || { log "the application died"; tail -20 "$WORK/app.log" >&2; exit 1; }
-        sleep 0.005
-    done
-}
-stop_app() { kill -TERM "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; }
-rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$APP_PID/status"; }
-
 # --- 1. launch to ready ------------------------------------------------------------------------------------------
 launch_series() { # $1 = label, $2 = app dir, rest = JVM options; prints "label median min max rss"
     local label=$1 dir=$2; shift 2
@@ -89,7 +64,7 @@ launch_series() { # $1 = label, $2 = app dir, rest = JVM options; prints "label 
     for _ in $(seq 1 "$LAUNCHES"); do
         local t0 t1
         t0=$(date +%s%N)
-        start_app "$dir" "$@"
+        start_app "$JAVA" "$dir" "$@"
         wait_ready
         t1=$(date +%s%N)
         times+=($(( (t1 - t0) / 1000000 )))
@@ -110,14 +85,6 @@ log "launch to ready, $LAUNCHES launches each"
         launch_series "jar+AppCDS+pod512+C1" "$WORK/appcds" -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto \
             -XX:+UseSerialGC -XX:MaxRAM=512m -XX:TieredStopAtLevel=1
     fi
-    if [ "$jdk_major" -ge 25 ]; then
-        log "training an AOT cache (JDK $jdk_major)"
-        start_app "$WORK/plain" -XX:AOTCacheOutput="$WORK/app.aot"
-        wait_ready
-        curl -s -o /dev/null "$BASE/model"; curl -s -o /dev/null "$BASE/v2"
-        stop_app
-        [ -f "$WORK/app.aot" ] && launch_series "jar+AOTcache" "$WORK/plain" -XX:AOTCache="$WORK/app.aot"
-    fi
     for runner in target/*-runner; do
         [ -x "$runner" ] || continue
         label=native; times=()
@@ -134,7 +101,7 @@ log "launch to ready, $LAUNCHES launches each"
 cat "$WORK/launch.txt" >&2
 
 # --- 2./3. load on the plain jar ---------------------------------------------------------------------------------
-start_app "$WORK/plain"
+start_app "$JAVA" "$WORK/plain"
 wait_ready
 RSS_READY=$(rss_mb)
 curl -sf -o /dev/null -X POST "$BASE/users" -H 'Content-Type: application/json' \
@@ -292,3 +259,12 @@ PY
 log "updated BENCHMARKS.md"
 sed -n '1,/## Raw wrk output/p' "$RESULT"
 cat "$WORK/targets.md"
+
+# --- cold start: the image's command line against the plain jar, in one run (bench/start.sh) ---------------------
+if [ -n "${BENCH_SKIP_START:-}" ]; then
+    log "cold start skipped (BENCH_SKIP_START)"
+elif [ -n "${BENCH_JDK25:-}" ] || ls -d /usr/lib/jvm/*25*/bin/java >/dev/null 2>&1; then
+    bench/start.sh
+else
+    log "cold start skipped: no JDK 25 (set BENCH_JDK25)"
+fi

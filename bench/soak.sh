@@ -74,7 +74,6 @@ TOKEN=$(curl -sf -X POST "$BASE/auth/token" -H 'Content-Type: application/json' 
     -d '{"username":"soak","password":"soak-password"}' | jq -r .access_token)
 export TOKEN
 
-rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$APP_PID/status"; }
 gc() { # "old-generation % full-collections" from jstat's named columns
     "$JSTAT" -gcutil "$APP_PID" | awk 'NR==1{for(i=1;i<=NF;i++)c[$i]=i} NR==2{printf "%s %s\n", $c["O"], $c["FGC"]}'
 }
