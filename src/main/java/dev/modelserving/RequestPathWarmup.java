@@ -8,6 +8,12 @@ import dev.modelserving.inference.RowBatcher;
 import dev.modelserving.model.ServedModel;
 import dev.modelserving.predictionlog.PredictionRecord;
 import io.quarkus.vertx.http.HttpServerStart;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.ObservesAsync;
 import java.awt.Color;
@@ -16,10 +22,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -28,6 +30,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -52,6 +57,7 @@ public class RequestPathWarmup {
 
     static final String USER_AGENT = "model-serving-warm-up";
     private static final Logger LOG = Logger.getLogger(RequestPathWarmup.class);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     /** What the warm-up did, for the readiness check. */
     public record Outcome(String summary, long millis) {
@@ -62,16 +68,18 @@ public class RequestPathWarmup {
     private final ImagePreprocessor preprocessor;
     private final BatchedInference inference;
     private final ObjectMapper json;
+    private final Vertx vertx;
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile Outcome outcome;
 
     public RequestPathWarmup(WarmupConfig config, ServedModel served, ImagePreprocessor preprocessor,
-            BatchedInference inference, ObjectMapper json) {
+            BatchedInference inference, ObjectMapper json, Vertx vertx) {
         this.config = config;
         this.served = served;
         this.preprocessor = preprocessor;
         this.inference = inference;
         this.json = json;
+        this.vertx = vertx;
         if (!config.enabled()) {
             outcome = new Outcome("disabled (app.warmup.enabled=false)", 0);
         }
@@ -90,8 +98,7 @@ public class RequestPathWarmup {
         long begin = System.nanoTime();
         String summary;
         try {
-            summary = run(URI.create("http://" + loopback(event.options().getHost()) + ":" + port(event) + "/"),
-                    begin + config.timeout().toNanos());
+            summary = run(loopback(event.options().getHost()), port(event), begin + config.timeout().toNanos());
         } catch (RuntimeException e) {
             summary = "stopped early: " + e.getMessage();
             LOG.warnf(e, "The request-path warm-up stopped early; the first requests may be slower");
@@ -101,29 +108,37 @@ public class RequestPathWarmup {
         LOG.infof("Request paths warmed up in %d ms: %s", millis, summary);
     }
 
-    private String run(URI base, long deadline) {
+    private String run(String host, int port, long deadline) {
         Optional<ServedModel.Loaded> model = served.current();
         String name = model.map(m -> m.metadata().name()).orElse("");
         List<byte[]> pictures = List.of(picture("png", 28, 28), picture("jpeg", 640, 480), picture("png", 300, 200));
-        byte[] v2Request = v2Request(model);
-        String forgedToken = forgedToken();
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        Buffer picture = Buffer.buffer(pictures.get(0));
+        Buffer v2Request = Buffer.buffer(v2Request(model));
+        Buffer order = Buffer.buffer("{\"items\":[]}");
+        String forged = "Bearer " + forgedToken();
+        // Vert.x's client, over the event loops the server already runs: no second HTTP stack (and TLS setup) to
+        // start for requests that never leave the machine.
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
+                .setConnectTimeout(5000).setMaxPoolSize(1));
         List<String> unexpected = new ArrayList<>();
         int rounds = 0;
-        while (rounds < config.rounds() && System.nanoTime() < deadline) {
-            if (model.isPresent()) {
-                classify(model.get(), pictures);
+        try {
+            while (rounds < config.rounds() && System.nanoTime() < deadline) {
+                if (model.isPresent()) {
+                    classify(model.get(), pictures);
+                }
+                send(client, unexpected, 200, HttpMethod.GET, "/model", null, null, null);
+                send(client, unexpected, 200, HttpMethod.GET, "/v2/models/" + name, null, null, null);
+                send(client, unexpected, 401, HttpMethod.POST, "/predictions", "image/png", picture, null);
+                send(client, unexpected, 401, HttpMethod.POST, "/v2/models/" + name + "/infer", "application/json",
+                        v2Request, null);
+                send(client, unexpected, 401, HttpMethod.POST, "/orders", "application/json", order, null);
+                send(client, unexpected, 401, HttpMethod.GET, "/users/me", null, null, null);
+                send(client, unexpected, 401, HttpMethod.POST, "/predictions", "image/png", picture, forged);
+                rounds++;
             }
-            send(client, unexpected, 200, get(base, "model"));
-            send(client, unexpected, 200, get(base, "v2/models/" + name));
-            send(client, unexpected, 401, post(base, "predictions", "image/png", pictures.get(0)));
-            send(client, unexpected, 401, post(base, "v2/models/" + name + "/infer", "application/json", v2Request));
-            send(client, unexpected, 401, post(base, "orders", "application/json",
-                    "{\"images\":[]}".getBytes(StandardCharsets.UTF_8)));
-            send(client, unexpected, 401, get(base, "users/me"));
-            send(client, unexpected, 401, post(base, "predictions", "image/png", pictures.get(0), forgedToken));
-            rounds++;
+        } finally {
+            client.close();
         }
         String summary = rounds + " rounds" + (model.isEmpty() ? " without the model (not loaded)" : "");
         return unexpected.isEmpty() ? summary : summary + "; unexpected answers: " + unexpected;
@@ -155,33 +170,32 @@ public class RequestPathWarmup {
         }
     }
 
-    private static void send(HttpClient client, List<String> unexpected, int expected, HttpRequest request) {
-        try {
-            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status != expected && unexpected.size() < 10) {
-                unexpected.add(request.method() + " " + request.uri().getPath() + " " + status);
+    /** One loopback request, waited for; an answer other than {@code expected} is noted, a failure ends the run. */
+    private static void send(HttpClient client, List<String> unexpected, int expected, HttpMethod method, String path,
+            String type, Buffer body, String authorization) {
+        Future<Integer> status = client.request(method, path).compose(request -> {
+            request.putHeader("User-Agent", USER_AGENT).putHeader("Accept", "application/json");
+            if (type != null) {
+                request.putHeader("Content-Type", type);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("loopback request " + request.uri() + " failed", e);
+            if (authorization != null) {
+                request.putHeader("Authorization", authorization);
+            }
+            return (body == null ? request.send() : request.send(body))
+                    .compose(response -> response.body().map(ignored -> response.statusCode()));
+        });
+        try {
+            int got = status.toCompletionStage().toCompletableFuture().get(REQUEST_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            if (got != expected && unexpected.size() < 10) {
+                unexpected.add(method + " " + path + " " + got);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("loopback request " + method + " " + path + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-    }
-
-    private static HttpRequest get(URI base, String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).header("User-Agent", USER_AGENT)
-                .header("Accept", "application/json").timeout(Duration.ofSeconds(10)).GET().build();
-    }
-
-    private static HttpRequest post(URI base, String path, String type, byte[] body, String... bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("User-Agent", USER_AGENT)
-                .header("Content-Type", type).header("Accept", "application/json").timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        for (String token : bearer) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return request.build();
     }
 
     /**
@@ -241,9 +255,9 @@ public class RequestPathWarmup {
             return "127.0.0.1";
         }
         if (host.equals("::") || host.equals("[::]")) {
-            return "[::1]";
+            return "::1";
         }
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** The configured port, or the one the server was given when it asked for any (port 0). */

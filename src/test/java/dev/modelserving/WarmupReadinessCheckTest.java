@@ -12,7 +12,7 @@ class WarmupReadinessCheckTest {
 
     private static RequestPathWarmup warmup(String enabled) {
         return new RequestPathWarmup(TestConfigs.mapping(WarmupConfig.class, Map.of("app.warmup.enabled", enabled)),
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     @Test
