@@ -159,7 +159,8 @@ public class RequestPathWarmup {
                     List.of(new Prediction.LabelProbability(label, scores[best])),
                     new Prediction.ModelRef(model.metadata().name(), model.metadata().version()));
             // The answer and the prediction-log line as requests write them; the line is not appended.
-            PredictionRecord line = new PredictionRecord(Instant.now(), "warm-up", "warm-up", model.metadata().name(),
+            PredictionRecord line = new PredictionRecord(PredictionRecord.newId(), Instant.now(), "warm-up", "warm-up",
+                    model.metadata().name(),
                     model.metadata().version(), label, scores[best], 0, null);
             try {
                 json.writeValueAsBytes(answer);

@@ -112,7 +112,8 @@ public class PredictionService {
 
     private void record(ServedModel.Loaded model, String label, float confidence, long micros,
             PredictionContext context) {
-        log.append(new PredictionRecord(Instant.now(clock), context.requestId(), context.user(),
+        log.append(new PredictionRecord(PredictionRecord.newId(), Instant.now(clock), context.requestId(),
+                context.user(),
                 model.metadata().name(), model.metadata().version(), label, confidence, micros, context.orderId()));
     }
 

@@ -3,22 +3,21 @@ package dev.modelserving.predictionlog;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
@@ -27,7 +26,8 @@ import org.jboss.logging.Logger;
  * {@code flush-interval}, early when {@code buffer-size} lines are waiting, and a last time when the application stops,
  * so that every prediction that was answered is on disk. Appending never blocks; a failed write keeps its lines for the
  * next flush, up to {@code max-pending-lines}: past that (the disk has been failing for a while) the oldest are dropped
- * and counted, the one way a line is lost.
+ * and counted, the one way a line is lost. The file is rotated by size ({@link RotatingFile}); the oldest rotated files
+ * beyond {@code max-files} are deleted.
  */
 @ApplicationScoped
 public class PredictionLog {
@@ -37,6 +37,7 @@ public class PredictionLog {
     private final PredictionLogConfig config;
     private final ObjectMapper json;
     private final Path file;
+    private final RotatingFile files;
     private final ConcurrentLinkedDeque<String> pending = new ConcurrentLinkedDeque<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final AtomicBoolean earlyFlushStarted = new AtomicBoolean();
@@ -49,6 +50,7 @@ public class PredictionLog {
         this.config = config;
         this.json = json;
         this.file = Path.of(config.path());
+        this.files = new RotatingFile(file, config.maxFileSize().asLongValue(), config.maxFiles(), Clock.systemUTC());
         this.linesWritten = Counter.builder("prediction.log.lines.written")
                 .description("Prediction log lines written to the file").register(metrics);
         this.linesDropped = Counter.builder("prediction.log.lines.dropped")
@@ -57,6 +59,12 @@ public class PredictionLog {
         this.flushTimer = Timer.builder("prediction.log.flush")
                 .description("Time to append one batch of lines to the prediction log").register(metrics);
         metrics.gauge("prediction.log.lines.pending", pendingCount);
+        Gauge.builder("prediction.log.bytes", files.bytesKept(), AtomicLong::get).baseUnit("bytes")
+                .description("Bytes of the prediction log on disk: the current file and the rotated ones kept")
+                .register(metrics);
+        Gauge.builder("prediction.log.files", files.filesKept(), AtomicLong::get)
+                .description("Files of the prediction log on disk: the current one and the rotated ones kept")
+                .register(metrics);
     }
 
     /** Buffers one line. Cheap and non-blocking: callable from any thread, including the event loop. */
@@ -118,17 +126,20 @@ public class PredictionLog {
             pendingCount.addAndGet(-batch.size());
             long started = System.nanoTime();
             try {
-                write(batch);
-            } catch (IOException e) {
-                // Keep the lines, in order, ahead of newer ones: the next flush tries again.
-                for (int i = batch.size() - 1; i >= 0; i--) {
+                files.append(batch);
+            } catch (RotatingFile.AppendFailed e) {
+                // Keep the lines not written, in order, ahead of newer ones: the next flush tries again. Those
+                // written before the failure are in the file and are not written twice.
+                int written = e.written();
+                for (int i = batch.size() - 1; i >= written; i--) {
                     pending.addFirst(batch.get(i));
                 }
-                pendingCount.addAndGet(batch.size());
+                pendingCount.addAndGet(batch.size() - written);
+                linesWritten.increment(written);
                 LOG.errorf("Prediction log: %d line(s) could not be written to %s (%s); kept for the next flush "
-                        + "(%d dropped so far, beyond app.prediction-log.max-pending-lines)", batch.size(), file,
-                        e.getMessage(), (long) linesDropped.count());
-                return 0;
+                        + "(%d dropped so far, beyond app.prediction-log.max-pending-lines)", batch.size() - written,
+                        file, e.getMessage(), (long) linesDropped.count());
+                return written;
             }
             flushTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             linesWritten.increment(batch.size());
@@ -136,19 +147,6 @@ public class PredictionLog {
         } finally {
             writing.unlock();
         }
-    }
-
-    private void write(List<String> batch) throws IOException {
-        StringBuilder text = new StringBuilder(batch.size() * 200);
-        for (String line : batch) {
-            text.append(line).append('\n');
-        }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.write(file, text.toString().getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
     /** Lines buffered and not yet written. */

@@ -1,5 +1,6 @@
 package dev.modelserving.predictionlog;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -31,4 +32,15 @@ public interface PredictionLogConfig {
      */
     @WithDefault("100000")
     int maxPendingLines();
+
+    /**
+     * Size at which the file is rotated: renamed to {@code <name>-<sequence>-<UTC time>.jsonl} beside it, and a new one
+     * begun. Lines are never split across files.
+     */
+    @WithDefault("100M")
+    MemorySize maxFileSize();
+
+    /** Rotated files kept; the oldest beyond this are deleted. */
+    @WithDefault("10")
+    int maxFiles();
 }

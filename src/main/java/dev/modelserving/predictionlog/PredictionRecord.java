@@ -3,10 +3,13 @@ package dev.modelserving.predictionlog;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * One line of the prediction log.
  *
+ * @param id unique and stable: given when the prediction is made, so the same prediction read twice (a file read again,
+ * an event sent again) is recognised as one
  * @param requestId the request's X-Request-Id, if it came over HTTP
  * @param user the caller, if authenticated
  * @param orderId the order the prediction belongs to, if any
@@ -15,6 +18,7 @@ import java.time.Instant;
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PredictionRecord(
+        String id,
         Instant timestamp,
         String requestId,
         String user,
@@ -24,4 +28,9 @@ public record PredictionRecord(
         float confidence,
         long latencyMicros,
         String orderId) {
+
+    /** A new line's id: a random UUID. */
+    public static String newId() {
+        return UUID.randomUUID().toString();
+    }
 }
