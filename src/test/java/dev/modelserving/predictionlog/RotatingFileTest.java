@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,18 @@ class RotatingFileTest {
         return lines;
     }
 
+    /** Appends numbered lines in batches of the given sizes until {@code count} are written; the lines sent. */
+    private static List<String> appendBatches(RotatingFile file, int count, IntSupplier batchSize, Random random)
+            throws IOException {
+        List<String> sent = new ArrayList<>();
+        while (sent.size() < count) {
+            List<String> batch = lines(sent.size(), Math.min(batchSize.getAsInt(), count - sent.size()), random);
+            file.append(batch);
+            sent.addAll(batch);
+        }
+        return sent;
+    }
+
     /** Every line in the rotated files (oldest first) and then the current one. */
     private static List<String> everything(RotatingFile file, Path current) throws IOException {
         List<String> all = new ArrayList<>();
@@ -48,12 +61,7 @@ class RotatingFileTest {
         Path current = dir.resolve("predictions.jsonl");
         RotatingFile file = new RotatingFile(current, 1_000, 10_000, CLOCK);
         Random random = new Random(20261203);
-        List<String> sent = new ArrayList<>();
-        while (sent.size() < 2_000) {
-            List<String> batch = lines(sent.size(), 1 + random.nextInt(40), random);
-            file.append(batch);
-            sent.addAll(batch);
-        }
+        List<String> sent = appendBatches(file, 2_000, () -> 1 + random.nextInt(40), random);
 
         assertThat(everything(file, current)).containsExactlyElementsOf(sent);
         List<Path> rotated = file.rotated();
@@ -75,13 +83,7 @@ class RotatingFileTest {
     void onlyTheNewestRotatedFilesAreKept() throws IOException {
         Path current = dir.resolve("predictions.jsonl");
         RotatingFile file = new RotatingFile(current, 500, 3, CLOCK);
-        Random random = new Random(7);
-        List<String> sent = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            List<String> batch = lines(sent.size(), 10, random);
-            file.append(batch);
-            sent.addAll(batch);
-        }
+        List<String> sent = appendBatches(file, 500, () -> 10, new Random(7));
 
         List<Path> rotated = file.rotated();
         assertThat(rotated).hasSize(3);
