@@ -105,7 +105,7 @@ verdict() { if awk "BEGIN{exit !($1)}"; then echo met; else echo "**missed**"; f
 DATE=$(date +%F)
 RESULT=bench/results/$DATE-start.md
 {
-    echo "## Cold start, $DATE"
+    echo "## Latest cold-start run, $DATE"
     echo
     echo "Command: \`bench/start.sh\` on $(nproc) cores. jar: $(jdk "$JAVA17"), no options. image: $(jdk "$JAVA25"),"
     echo "\`java @docker/jvm.options -XX:MaxRAM=512m -XX:AOTCache=app.aot -jar quarkus-run.jar\` (aot-jar packaging, cache"
