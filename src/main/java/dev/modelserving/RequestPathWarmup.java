@@ -150,18 +150,11 @@ public class RequestPathWarmup {
             float[] pixels = preprocessor.toPixels(picture);
             float[] scores = inference.run(() -> new RowBatcher.Work<>(pixels, 1, rows -> rows[0])).await()
                     .atMost(config.timeout());
-            int best = 0;
-            for (int i = 1; i < scores.length; i++) {
-                best = scores[i] > scores[best] ? i : best;
-            }
-            String label = model.labels().get(best);
-            Prediction answer = new Prediction(label, scores[best],
-                    List.of(new Prediction.LabelProbability(label, scores[best])),
+            Prediction answer = Prediction.from(scores, model.labels(),
                     new Prediction.ModelRef(model.metadata().name(), model.metadata().version()));
             // The answer and the prediction-log line as requests write them; the line is not appended.
             PredictionRecord line = new PredictionRecord(PredictionRecord.newId(), Instant.now(), "warm-up", "warm-up",
-                    model.metadata().name(),
-                    model.metadata().version(), label, scores[best], 0, null);
+                    model.metadata().name(), model.metadata().version(), answer.label(), answer.confidence(), 0, null);
             try {
                 json.writeValueAsBytes(answer);
                 json.writeValueAsString(line);

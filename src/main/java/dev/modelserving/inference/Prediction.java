@@ -26,15 +26,18 @@ public record Prediction(
     public record ModelRef(@Schema(example = "fashion-mnist") String name, @Schema(example = "1") String version) {
     }
 
-    /** The prediction read off one row of class probabilities. */
-    static Prediction from(float[] probabilities, List<String> labels, ModelRef model, int topK) {
+    /** How many of the most likely labels an answer lists. */
+    static final int TOP_K = 3;
+
+    /** The prediction read off one row of class probabilities: the most likely label and the {@value #TOP_K} best. */
+    public static Prediction from(float[] probabilities, List<String> labels, ModelRef model) {
         Integer[] order = new Integer[probabilities.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
-        List<LabelProbability> top = new ArrayList<>(topK);
-        for (int i = 0; i < Math.min(topK, order.length); i++) {
+        List<LabelProbability> top = new ArrayList<>(TOP_K);
+        for (int i = 0; i < Math.min(TOP_K, order.length); i++) {
             top.add(new LabelProbability(labels.get(order[i]), probabilities[order[i]]));
         }
         return new Prediction(top.get(0).label(), top.get(0).probability(), List.copyOf(top), model);

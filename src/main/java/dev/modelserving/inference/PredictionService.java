@@ -20,8 +20,6 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class PredictionService {
 
-    static final int TOP_K = 3;
-
     private final ServedModel served;
     private final ImagePreprocessor preprocessor;
     private final PredictionLog log;
@@ -105,7 +103,7 @@ public class PredictionService {
     private Prediction predictionOf(ServedModel.Loaded model, float[] probabilities, long micros,
             PredictionContext context) {
         requireFinite(probabilities, 0);
-        Prediction prediction = Prediction.from(probabilities, model.labels(), modelRef(model), TOP_K);
+        Prediction prediction = Prediction.from(probabilities, model.labels(), modelRef(model));
         record(model, prediction.label(), prediction.confidence(), micros, context);
         return prediction;
     }
