@@ -3,6 +3,7 @@ package dev.modelserving;
 import dev.modelserving.inference.BatchedInference;
 import dev.modelserving.model.ModelLifecycle;
 import dev.modelserving.predictionlog.PredictionLog;
+import dev.modelserving.predictionlog.PredictionLogShipper;
 import dev.modelserving.security.AdminBootstrap;
 import dev.modelserving.store.Database;
 import dev.modelserving.task.TaskService;
@@ -12,8 +13,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,7 +28,8 @@ import org.jboss.logging.Logger;
  * <li>the schema migrations, with the PostgreSQL store (everything below reads or writes it);</li>
  * <li>the administrator account, when {@code app.admin.password} is set, while</li>
  * <li>the model is loaded, checked and warmed; readiness is DOWN until then;</li>
- * <li>this replica's task worker starts claiming (its jobs need the model).</li>
+ * <li>this replica's task worker starts claiming (its jobs need the model);</li>
+ * <li>the prediction log's shipper starts sending to Kafka, when configured (named after the worker).</li>
  * </ol>
  * Then the HTTP server listens, and {@link RequestPathWarmup} runs the request paths once before readiness goes UP.
  *
@@ -37,6 +41,8 @@ import org.jboss.logging.Logger;
  * CANCELLED (memory);</li>
  * <li>the inference runners finish their queue;</li>
  * <li>the prediction log's final flush: tasks and runners append lines until they stop, so it comes after them;</li>
+ * <li>the shipper sends what remains to Kafka within what is left of {@code quarkus.shutdown.timeout} since this event;
+ * the rest waits on disk for the next start;</li>
  * <li>the model closes.</li>
  * </ol>
  * A step that fails is logged and the next one still runs: a failed task hand-back must not cost the log its lines.
@@ -53,9 +59,12 @@ public class Lifecycle {
     private final TaskWorker worker;
     private final BatchedInference inference;
     private final PredictionLog predictionLog;
+    private final PredictionLogShipper shipper;
+    private final Duration shutdownTimeout;
 
     public Lifecycle(Database database, AdminBootstrap admin, ModelLifecycle model, TaskService tasks,
-            TaskWorker worker, BatchedInference inference, PredictionLog predictionLog) {
+            TaskWorker worker, BatchedInference inference, PredictionLog predictionLog, PredictionLogShipper shipper,
+            @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "30s") Duration shutdownTimeout) {
         this.database = database;
         this.admin = admin;
         this.model = model;
@@ -63,6 +72,8 @@ public class Lifecycle {
         this.worker = worker;
         this.inference = inference;
         this.predictionLog = predictionLog;
+        this.shipper = shipper;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     /** A failure here fails the start: a replica that cannot migrate or load its model must not serve. */
@@ -78,6 +89,7 @@ public class Lifecycle {
                     e.getCause());
         }
         worker.start();
+        shipper.start(worker.workerId());
     }
 
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
@@ -86,10 +98,12 @@ public class Lifecycle {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        long stopping = System.nanoTime();
         tasks.stopAccepting();
         step("stop the task worker", worker::stop);
         step("stop the inference runners", inference::stop);
         step("flush the prediction log", predictionLog::flushOnShutdown);
+        step("ship the prediction log", () -> shipper.drain(shutdownTimeout.minusNanos(System.nanoTime() - stopping)));
         step("close the model", model::close);
     }
 

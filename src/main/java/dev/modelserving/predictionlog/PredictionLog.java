@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
  * so that every prediction that was answered is on disk. Appending never blocks; a failed write keeps its lines for the
  * next flush, up to {@code max-pending-lines}: past that (the disk has been failing for a while) the oldest are dropped
  * and counted, the one way a line is lost. The file is rotated by size ({@link RotatingFile}); the oldest rotated files
- * beyond {@code max-files} are deleted.
+ * beyond {@code max-files} are deleted, or, when the log is shipped to Kafka, once {@link PredictionLogShipper} has
+ * sent them.
  */
 @ApplicationScoped
 public class PredictionLog {
@@ -50,7 +51,9 @@ public class PredictionLog {
         this.config = config;
         this.json = json;
         this.file = Path.of(config.path());
-        this.files = new RotatingFile(file, config.maxFileSize().asLongValue(), config.maxFiles(), Clock.systemUTC());
+        // Shipped to Kafka, a rotated file is deleted by the shipper once sent, not by age alone.
+        this.files = new RotatingFile(file, config.maxFileSize().asLongValue(), config.maxFiles(),
+                config.kafka().bootstrapServers().isEmpty(), Clock.systemUTC());
         this.linesWritten = Counter.builder("prediction.log.lines.written")
                 .description("Prediction log lines written to the file").register(metrics);
         this.linesDropped = Counter.builder("prediction.log.lines.dropped")
@@ -147,6 +150,11 @@ public class PredictionLog {
         } finally {
             writing.unlock();
         }
+    }
+
+    /** The files the lines are written to, for the shipper to read. */
+    RotatingFile files() {
+        return files;
     }
 
     /** Lines buffered and not yet written. */

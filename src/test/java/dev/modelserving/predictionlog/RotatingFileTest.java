@@ -59,7 +59,7 @@ class RotatingFileTest {
     @Test
     void everyLineArrivesWholeAndInOrderAcrossRotations() throws IOException {
         Path current = dir.resolve("predictions.jsonl");
-        RotatingFile file = new RotatingFile(current, 1_000, 10_000, CLOCK);
+        RotatingFile file = new RotatingFile(current, 1_000, 10_000, true, CLOCK);
         Random random = new Random(20261203);
         List<String> sent = appendBatches(file, 2_000, () -> 1 + random.nextInt(40), random);
 
@@ -82,7 +82,7 @@ class RotatingFileTest {
     @Test
     void onlyTheNewestRotatedFilesAreKept() throws IOException {
         Path current = dir.resolve("predictions.jsonl");
-        RotatingFile file = new RotatingFile(current, 500, 3, CLOCK);
+        RotatingFile file = new RotatingFile(current, 500, 3, true, CLOCK);
         List<String> sent = appendBatches(file, 500, () -> 10, new Random(7));
 
         List<Path> rotated = file.rotated();
@@ -97,13 +97,13 @@ class RotatingFileTest {
     void theSequenceGoesOnAfterARestart() throws IOException {
         Path current = dir.resolve("predictions.jsonl");
         Random random = new Random(11);
-        RotatingFile before = new RotatingFile(current, 300, 100, CLOCK);
+        RotatingFile before = new RotatingFile(current, 300, 100, true, CLOCK);
         for (int i = 0; i < 10; i++) {
             before.append(lines(i * 5, 5, random));
         }
         List<Path> earlier = before.rotated();
 
-        RotatingFile after = new RotatingFile(current, 300, 100, CLOCK);
+        RotatingFile after = new RotatingFile(current, 300, 100, true, CLOCK);
         for (int i = 10; i < 20; i++) {
             after.append(lines(i * 5, 5, random));
         }
@@ -121,7 +121,7 @@ class RotatingFileTest {
     @Test
     void aLineLongerThanTheLimitGetsAFileOfItsOwn() throws IOException {
         Path current = dir.resolve("predictions.jsonl");
-        RotatingFile file = new RotatingFile(current, 100, 10, CLOCK);
+        RotatingFile file = new RotatingFile(current, 100, 10, true, CLOCK);
         String longLine = "{\"pad\":\"" + "y".repeat(300) + "\"}";
         file.append(List.of("{\"n\":1}", longLine, "{\"n\":2}"));
 
@@ -132,7 +132,7 @@ class RotatingFileTest {
     @Test
     void aFailedAppendSaysHowManyLinesWereWritten() throws IOException {
         Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
-        RotatingFile file = new RotatingFile(notADirectory.resolve("predictions.jsonl"), 1_000, 10, CLOCK);
+        RotatingFile file = new RotatingFile(notADirectory.resolve("predictions.jsonl"), 1_000, 10, true, CLOCK);
 
         assertThatThrownBy(() -> file.append(List.of("{\"n\":1}")))
                 .isInstanceOfSatisfying(RotatingFile.AppendFailed.class, e -> assertThat(e.written()).isZero());

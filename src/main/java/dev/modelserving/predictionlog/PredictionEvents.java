@@ -1,0 +1,78 @@
+package dev.modelserving.predictionlog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * A prediction log line as a CloudEvents 1.0 event in the Kafka protocol binding's binary mode: the attributes in
+ * {@code ce_} headers, the line itself (JSON) as the value, the model's name as the key so that one model's events keep
+ * their order within a partition.
+ */
+final class PredictionEvents {
+
+    static final String TYPE = "dev.modelserving.prediction";
+
+    private final ObjectMapper json;
+    private final String topic;
+    private final byte[] source;
+
+    /** @param source this replica, as {@code /model-serving/<worker-id>} */
+    PredictionEvents(ObjectMapper json, String topic, String source) {
+        this.json = json;
+        this.topic = topic;
+        this.source = bytes(source);
+    }
+
+    /** One event and the moment its prediction was made (for the shipping lag). */
+    record Event(ProducerRecord<String, byte[]> record, Instant time) {
+    }
+
+    /** @throws IOException when the line is not a JSON object (a line cut short by a crash while it was written) */
+    Event of(byte[] line) throws IOException {
+        JsonNode record = json.readTree(line);
+        if (record == null || !record.isObject()) {
+            throw new IOException("not a JSON object");
+        }
+        // Lines written before ids existed get one derived from their bytes: sent twice, they still carry one id.
+        String id = record.hasNonNull("id")
+                ? record.get("id").asText()
+                : UUID.nameUUIDFromBytes(line).toString();
+        String model = record.hasNonNull("model") ? record.get("model").asText() : null;
+        Instant time = time(record.path("timestamp").asText(null));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", bytes("1.0"));
+        headers.add("ce_id", bytes(id));
+        headers.add("ce_type", bytes(TYPE));
+        headers.add("ce_source", source);
+        if (time != null) {
+            headers.add("ce_time", bytes(time.toString()));
+        }
+        if (model != null) {
+            headers.add("ce_subject", bytes(model));
+        }
+        headers.add("content-type", bytes("application/json"));
+        return new Event(new ProducerRecord<>(topic, null, model, line, headers), time);
+    }
+
+    private static Instant time(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
