@@ -7,7 +7,8 @@
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/run.sh
 #
 # Knobs: BENCH_PORT (18080), BENCH_DURATION (15s), BENCH_WARMUP (5s), BENCH_REPEATS (3), BENCH_LAUNCHES (10),
-# BENCH_ORDERS (100), BENCH_SKIP_BUILD (unset), BENCH_SKIP_START (unset: bench/start.sh runs last, with a JDK 25).
+# BENCH_ORDERS (100), BENCH_SKIP_BUILD (unset), BENCH_SKIP_KAFKA (unset: bench/kafka.sh runs after the load),
+# BENCH_SKIP_START (unset: bench/start.sh runs last, with a JDK 25).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -259,6 +260,13 @@ PY
 log "updated BENCHMARKS.md"
 sed -n '1,/## Raw wrk output/p' "$RESULT"
 cat "$WORK/targets.md"
+
+# --- the prediction log shipped to Kafka against the file alone, in one run (bench/kafka.sh) ---------------------
+if [ -n "${BENCH_SKIP_KAFKA:-}" ]; then
+    log "Kafka sink skipped (BENCH_SKIP_KAFKA)"
+else
+    BENCH_SKIP_BUILD=1 bench/kafka.sh
+fi
 
 # --- cold start: the image's command line against the plain jar, in one run (bench/start.sh) ---------------------
 if [ -n "${BENCH_SKIP_START:-}" ]; then

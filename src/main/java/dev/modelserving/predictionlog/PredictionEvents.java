@@ -1,6 +1,7 @@
 package dev.modelserving.predictionlog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,16 +37,36 @@ final class PredictionEvents {
 
     /** @throws IOException when the line is not a JSON object (a line cut short by a crash while it was written) */
     Event of(byte[] line) throws IOException {
-        JsonNode record = json.readTree(line);
-        if (record == null || !record.isObject()) {
-            throw new IOException("not a JSON object");
+        String id = null;
+        String model = null;
+        String timestamp = null;
+        // Only three top-level fields are needed: a streaming read, not a tree of the whole line.
+        try (JsonParser parser = json.getFactory().createParser(line)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "id" -> id = parser.getValueAsString();
+                    case "model" -> model = parser.getValueAsString();
+                    case "timestamp" -> timestamp = parser.getValueAsString();
+                    default -> parser.skipChildren();
+                }
+                if (value == null) {
+                    throw new IOException("cut short");
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT) {
+                throw new IOException("not a whole JSON object");
+            }
         }
         // Lines written before ids existed get one derived from their bytes: sent twice, they still carry one id.
-        String id = record.hasNonNull("id")
-                ? record.get("id").asText()
-                : UUID.nameUUIDFromBytes(line).toString();
-        String model = record.hasNonNull("model") ? record.get("model").asText() : null;
-        Instant time = time(record.path("timestamp").asText(null));
+        if (id == null) {
+            id = UUID.nameUUIDFromBytes(line).toString();
+        }
+        Instant time = time(timestamp);
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", bytes("1.0"));
         headers.add("ce_id", bytes(id));

@@ -117,23 +117,27 @@ final class SpoolReader {
 
     private static List<Line> lines(FileChannel channel, LogPosition from, int maxLines) throws IOException {
         List<Line> lines = new ArrayList<>();
-        ByteArrayOutputStream line = new ByteArrayOutputStream(512);
-        ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-        long position = from.position();
-        channel.position(position);
-        while (lines.size() < maxLines && channel.read(buffer) > 0) {
-            buffer.flip();
-            while (buffer.hasRemaining() && lines.size() < maxLines) {
-                byte b = buffer.get();
-                position++;
-                if (b == '\n') {
-                    lines.add(new Line(line.toByteArray(), new LogPosition(from.sequence(), position)));
-                    line.reset();
-                } else {
-                    line.write(b);
+        ByteArrayOutputStream partial = new ByteArrayOutputStream(512);
+        byte[] chunk = new byte[CHUNK];
+        long chunkStart = from.position();
+        channel.position(chunkStart);
+        while (lines.size() < maxLines) {
+            int read = channel.read(ByteBuffer.wrap(chunk));
+            if (read <= 0) {
+                break;
+            }
+            int lineStart = 0;
+            for (int i = 0; i < read && lines.size() < maxLines; i++) {
+                if (chunk[i] == '\n') {
+                    partial.write(chunk, lineStart, i - lineStart);
+                    lines.add(new Line(partial.toByteArray(), new LogPosition(from.sequence(), chunkStart + i + 1)));
+                    partial.reset();
+                    lineStart = i + 1;
                 }
             }
-            buffer.clear();
+            // A line not ended yet (being written) is carried into the next chunk, or left for the next read.
+            partial.write(chunk, lineStart, read - lineStart);
+            chunkStart += read;
         }
         return lines;
     }
