@@ -31,8 +31,20 @@ final class PredictionEvents {
         this.source = bytes(source);
     }
 
-    /** One event and the moment its prediction was made (for the shipping lag). */
-    record Event(ProducerRecord<String, byte[]> record, Instant time) {
+    /** One event and the moment its prediction was made, as the line gives it (ISO-8601, UTC). */
+    record Event(ProducerRecord<String, byte[]> record, String timestamp) {
+
+        /** The moment as an {@link Instant}, or null when the line has none that parses; only for the lag. */
+        Instant time() {
+            if (timestamp == null) {
+                return null;
+            }
+            try {
+                return Instant.parse(timestamp);
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
     }
 
     /** @throws IOException when the line is not a JSON object (a line cut short by a crash while it was written) */
@@ -66,31 +78,20 @@ final class PredictionEvents {
         if (id == null) {
             id = UUID.nameUUIDFromBytes(line).toString();
         }
-        Instant time = time(timestamp);
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_specversion", bytes("1.0"));
         headers.add("ce_id", bytes(id));
         headers.add("ce_type", bytes(TYPE));
         headers.add("ce_source", source);
-        if (time != null) {
-            headers.add("ce_time", bytes(time.toString()));
+        if (timestamp != null) {
+            // As written: the log's timestamps are ISO-8601 instants in UTC, which RFC 3339 (CloudEvents' time) accepts.
+            headers.add("ce_time", bytes(timestamp));
         }
         if (model != null) {
             headers.add("ce_subject", bytes(model));
         }
         headers.add("content-type", bytes("application/json"));
-        return new Event(new ProducerRecord<>(topic, null, model, line, headers), time);
-    }
-
-    private static Instant time(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return new Event(new ProducerRecord<>(topic, null, model, line, headers), timestamp);
     }
 
     private static byte[] bytes(String text) {

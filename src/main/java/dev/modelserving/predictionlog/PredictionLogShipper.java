@@ -226,7 +226,7 @@ public class PredictionLogShipper {
         for (SpoolReader.Line line : batch.lines()) {
             try {
                 PredictionEvents.Event event = events.of(line.bytes());
-                if (toSend.isEmpty() && event.time() != null) {
+                if (toSend.isEmpty()) {
                     oldestUnsent = event.time();
                 }
                 toSend.add(event);
