@@ -14,7 +14,6 @@ ROOT=$PWD
 WORK=$ROOT/bench/work-kafka
 PORT=${BENCH_PORT:-18080}
 KPORT=${BENCH_KAFKA_PORT:-19092}
-CPORT=$((KPORT + 1))
 DURATION=${BENCH_DURATION:-15s}
 WARMUP=${BENCH_WARMUP:-5s}
 REPEATS=${BENCH_REPEATS:-3}
@@ -22,10 +21,9 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 BASE=http://127.0.0.1:$PORT
 PNG=$ROOT/src/test/resources/fixtures/test-00000.png
 PIDS=()
-BROKER_PID=
 
 . bench/lib.sh
-cleanup() { for pid in "${PIDS[@]}" $BROKER_PID; do kill -KILL "$pid" 2>/dev/null || true; done; }
+cleanup() { for pid in "${PIDS[@]}" $KAFKA_PID; do kill -KILL "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 for tool in wrk jq curl; do command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool"; }; done
@@ -35,43 +33,8 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ] || [ ! -f target/quarkus-app/quarkus-run.jar ]
     ./mvnw -B -q package -DskipTests >"$WORK/build.log" 2>&1
 fi
 cp -a target/quarkus-app "$WORK/app"
-./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" \
-    >"$WORK/classpath.log" 2>&1
-
-# --- the broker ---------------------------------------------------------------------------------------------------
-cat >"$WORK/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$KPORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KPORT
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-log.dirs=$WORK/kafka-data
-num.partitions=1
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-PROPS
-kafka() { "$JAVA" -Xms256m -Xmx512m -Djava.util.logging.manager=java.util.logging.LogManager \
-    -cp "$(cat "$WORK/classpath.txt")" "$@"; }
-log "starting a Kafka broker on 127.0.0.1:$KPORT"
-CLUSTER_ID=$(python3 -c 'import uuid, base64; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')
-kafka kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$WORK/server.properties" >"$WORK/broker.log" 2>&1
-kafka_server() { # exec: $! is then the broker's JVM itself, and the traps stop it
-    exec "$JAVA" -Xms256m -Xmx512m -Djava.util.logging.manager=java.util.logging.LogManager \
-        -cp "$(cat "$WORK/classpath.txt")" kafka.Kafka "$WORK/server.properties"
-}
-(kafka_server >>"$WORK/broker.log" 2>&1) &
-BROKER_PID=$!
-deadline=$((SECONDS + 120))
-until (exec 3<>"/dev/tcp/127.0.0.1/$KPORT") 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] && kill -0 "$BROKER_PID" 2>/dev/null || { log "the broker did not start"; tail "$WORK/broker.log"; exit 1; }
-    sleep 0.2
-done
+start_kafka "$KPORT" "$WORK"
+BROKER_PID=$KAFKA_PID
 
 # CPU time, in clock ticks, of a process, and of the application's shipping threads (the shipper and the producer's
 # network thread): where the Kafka sink's cost goes.
@@ -131,7 +94,7 @@ for r in $(seq 1 "$REPEATS"); do
         run "$label" "$r" | tee -a "$WORK/runs.txt" >&2
     done
 done
-kill -TERM "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true
+stop_kafka
 
 # --- the report ---------------------------------------------------------------------------------------------------
 col() { awk -v l="$1" -v c="$2" '$1 == l {print $c}' "$WORK/runs.txt" | stats | cut -d' ' -f1; }

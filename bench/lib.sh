@@ -74,3 +74,54 @@ stop_postgres() {
     (cd / && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA/data" -m fast -w stop >/dev/null 2>&1) || true
     rm -rf "$PGDATA"
 }
+
+# A private Kafka broker (KRaft, broker and controller in one JVM) on 127.0.0.1:$1 (controller on $1 + 1), run from
+# the Kafka jars the tests use (the project's test class path, resolved by Maven once into $2/classpath.txt), its
+# data in $2. Stopped by stop_kafka (call it from the script's EXIT trap as well).
+KAFKA_PID=
+start_kafka() { # $1 = port, $2 = work folder
+    local port=$1 dir=$2 java=${JAVA:-java}
+    mkdir -p "$dir"
+    [ -s "$dir/classpath.txt" ] || ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test \
+        -Dmdep.outputFile="$dir/classpath.txt" >"$dir/classpath.log" 2>&1
+    cat >"$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$((port + 1))
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$((port + 1))
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/kafka-data
+num.partitions=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+PROPS
+    local broker=("$java" -Xms256m -Xmx512m -Djava.util.logging.manager=java.util.logging.LogManager
+        -cp "$(cat "$dir/classpath.txt")")
+    log "starting a Kafka broker on 127.0.0.1:$port"
+    rm -rf "$dir/kafka-data"
+    "${broker[@]}" kafka.tools.StorageTool format -c "$dir/server.properties" \
+        -t "$(python3 -c 'import uuid, base64; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
+        >"$dir/broker.log" 2>&1
+    # exec: $! is the broker's JVM itself, so that stop_kafka and the traps reach it.
+    (exec "${broker[@]}" kafka.Kafka "$dir/server.properties" >>"$dir/broker.log" 2>&1) &
+    KAFKA_PID=$!
+    local deadline=$((SECONDS + 120))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        if [ $SECONDS -ge $deadline ] || ! kill -0 "$KAFKA_PID" 2>/dev/null; then
+            log "the Kafka broker did not start"; tail "$dir/broker.log" >&2; return 1
+        fi
+        sleep 0.2
+    done
+}
+stop_kafka() {
+    [ -n "$KAFKA_PID" ] || return 0
+    kill -TERM "$KAFKA_PID" 2>/dev/null || true
+    wait "$KAFKA_PID" 2>/dev/null || true
+    KAFKA_PID=
+}

@@ -14,12 +14,14 @@
 # SIGTERM.
 #
 # Knobs: SOAK_DURATION (seconds, 600), SOAK_INTERVAL (seconds, 30), SOAK_JVM_OPTS ("-XX:MaxRAM=512m": the JVM's
-# own sizing in the manifest's 512 Mi pod), SOAK_PORT (18100), SOAK_SKIP_BUILD (unset).
+# own sizing in the manifest's 512 Mi pod), SOAK_PORT (18100), SOAK_SKIP_BUILD (unset), SOAK_KAFKA (unset; set: the
+# prediction log is also shipped to a Kafka broker started here, and the results say whether every line was sent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 STORE=${1:-memory}
-WORK=$ROOT/bench/work-soak-$STORE
+LABEL=$STORE${SOAK_KAFKA:+-kafka}
+WORK=$ROOT/bench/work-soak-$LABEL
 PORT=${SOAK_PORT:-18100}
 PG_PORT=$((PORT + 1))
 DURATION=${SOAK_DURATION:-600}
@@ -46,16 +48,22 @@ rm -rf "$WORK" && mkdir -p "$WORK/bodies"
 cleanup() {
     for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
     stop_postgres
+    stop_kafka
 }
 trap cleanup EXIT
 python3 bench/make-bodies.py "$DATASET" src/test/resources/fixtures "$WORK/bodies"
 [ "$STORE" = memory ] || start_postgres "$PG_PORT" soak
+kafka=()
+if [ -n "${SOAK_KAFKA:-}" ]; then
+    start_kafka $((PORT + 2)) "$WORK/kafka"
+    kafka=(APP_PREDICTION_LOG_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$((PORT + 2)))
+fi
 
 log "starting the jar (${JVM_OPTS[*]}, store $STORE)"
 database=()
 [ "$STORE" = memory ] || database=(QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:$PG_PORT/soak
     QUARKUS_DATASOURCE_USERNAME=postgres)
-env "${database[@]}" APP_ADMIN_PASSWORD=soak-admin-password APP_STORE="$STORE" \
+env "${database[@]}" "${kafka[@]}" APP_ADMIN_PASSWORD=soak-admin-password APP_STORE="$STORE" \
     APP_TOKEN_SECRET="$(printf 'soak-secret-soak-secret-soak-secret!!!!' | base64 -w0)" \
     "$JAVA" "${JVM_OPTS[@]}" -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" \
     -Dapp.prediction-log.path="$WORK/predictions.jsonl" -Dquarkus.http.access-log.enabled=false \
@@ -114,6 +122,8 @@ for round in $(seq 1 "$rounds"); do
     done_before=$done_now
 done
 
+metric() { curl -sf "$BASE/q/metrics" | awk -v m="$1" '$1 == m {printf "%.0f", $2}'; }
+[ -z "${SOAK_KAFKA:-}" ] || SHIPPING_BEFORE_STOP="sent $(metric prediction_log_events_sent_total), pending $(metric prediction_log_events_pending), dropped $(metric prediction_log_events_dropped_total)"
 log "SIGTERM"
 term_start=$(date +%s%N)
 kill -TERM "$APP_PID"
@@ -123,11 +133,14 @@ EXIT_MS=$(( ($(date +%s%N) - term_start) / 1000000 ))
 [ "$exited" = yes ] || kill -KILL "$APP_PID" 2>/dev/null || true
 OOM=$(grep -c OutOfMemoryError "$WORK/app.log" || true)
 ERRORS=$(grep -c ' ERROR ' "$WORK/app.log" || true)
-LOG_MB=$(du -m "$WORK/predictions.jsonl" 2>/dev/null | cut -f1)
+LOG_MB=$(cat "$WORK"/predictions*.jsonl 2>/dev/null | wc -c | awk '{printf "%.0f", $1 / 1048576}')
+LOG_LINES=$(cat "$WORK"/predictions*.jsonl 2>/dev/null | wc -l)
+SHIPPED=$(grep -o 'every event sent before shutdown ([0-9]*' "$WORK/app.log" | grep -o '[0-9]*$' || echo 0)
 
 # --- verdicts ----------------------------------------------------------------------------------------------------
 per_minute=$(( 60 / INTERVAL > 0 ? 60 / INTERVAL : 1 ))
-verdicts=$(awk -v pm="$per_minute" -v oom="$OOM" -v exited="$exited" -v exit_ms="$EXIT_MS" '
+verdicts=$(awk -v pm="$per_minute" -v oom="$OOM" -v exited="$exited" -v exit_ms="$EXIT_MS" \
+    -v kafka="${SOAK_KAFKA:+1}" -v shipped="$SHIPPED" -v lines="$LOG_LINES" '
     NR == 1 { next }
     { n++; rss[n] = $7; for (c = 3; c <= 6; c++) v[n, c] = $c; bad += badof($0) }
     function badof(line,   i, f, k, s) {
@@ -153,19 +166,20 @@ verdicts=$(awk -v pm="$per_minute" -v oom="$OOM" -v exited="$exited" -v exit_ms=
             printf "| %s: last minute >= 80%% of the second | %.0f vs %.0f (%.0f%%) | %s |\n", names[c - 2], b / pm, a / pm, a ? 100 * b / a : 0, held ? "met" : "**missed**"; if (!held) ok = 0
         }
         printf "| only 2xx, and 429 with Retry-After | %d other answers or errors | %s |\n", bad, bad == 0 ? "met" : "**missed**"; if (bad) ok = 0
+        if (kafka) { printf "| every line of the log sent to Kafka by the end | %d of %d |  %s |\n", shipped, lines, shipped == lines ? "met" : "**missed**"; if (shipped != lines) ok = 0 }
         printf "| exit within 30 s of SIGTERM | %s after %d ms | %s |\n", exited == "yes" ? "exited" : "killed", exit_ms, exited == "yes" && exit_ms <= 30000 ? "met" : "**missed**"; if (exited != "yes" || exit_ms > 30000) ok = 0
         print ok ? "ALL-MET" : "SOME-MISSED"
     }' "$WORK/samples.txt")
 
 DATE=$(date +%F)
 jdk=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')
-OUT=bench/results/$DATE-soak-$STORE-jdk$jdk.md
+OUT=bench/results/$DATE-soak-$LABEL-jdk$jdk.md
 {
-    echo "# Soak, $STORE stores ($DATE, JDK $jdk, $(nproc) cores)"
+    echo "# Soak, $STORE stores${SOAK_KAFKA:+ and the Kafka sink} ($DATE, JDK $jdk, $(nproc) cores)"
     echo
-    echo "\`bench/soak.sh $STORE\`: $DURATION s of mixed load (/predictions 16 connections, V2 batches of 32 on 4, async"
+    echo "\`${SOAK_KAFKA:+SOAK_KAFKA=1 }bench/soak.sh $STORE\`: $DURATION s of mixed load (/predictions 16 connections, V2 batches of 32 on 4, async"
     echo "orders of 32 pictures on 4), JVM options \`${JVM_OPTS[*]}\`, sampled every $INTERVAL s. Prediction log at the end: ${LOG_MB:-0} MB;"
-    echo "ERROR lines in the application log: $ERRORS."
+    echo "ERROR lines in the application log: $ERRORS.${SOAK_KAFKA:+ Shipping before SIGTERM: $SHIPPING_BEFORE_STOP (a broker on the same cores).}"
     echo
     echo "| target | measured | verdict |"
     echo "|---|---|---|"
@@ -175,6 +189,6 @@ OUT=bench/results/$DATE-soak-$STORE-jdk$jdk.md
     cat "$WORK/samples.txt"
     echo '```'
 } >"$OUT"
-sed '1s/^# Soak,/## Latest soak,/' "$OUT" | { cat; echo; echo "Full output: \`$OUT\`."; } | benchmarks_block "soak-$STORE"
+sed '1s/^# Soak,/## Latest soak,/' "$OUT" | { cat; echo; echo "Full output: \`$OUT\`."; } | benchmarks_block "soak-$LABEL"
 cat "$OUT"
 echo "$verdicts" | grep -q ALL-MET
