@@ -14,7 +14,7 @@ public class BatchCost {
     public static void main(String[] args) throws Exception {
         byte[] model;
         try (InputStream in = BatchCost.class.getClassLoader()
-                .getResourceAsStream("models/fashion-mnist/model.onnx")) {
+                .getResourceAsStream("models/fashion-mnist/1/model.onnx")) {
             model = in.readAllBytes();
         }
         try (Classifier classifier = Classifier.open(model, 1)) {

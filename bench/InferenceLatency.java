@@ -22,7 +22,7 @@ public class InferenceLatency {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         byte[] model;
         try (InputStream in = InferenceLatency.class.getClassLoader()
-                .getResourceAsStream("models/fashion-mnist/model.onnx")) {
+                .getResourceAsStream("models/fashion-mnist/1/model.onnx")) {
             model = in.readAllBytes();
         }
         PredictionsConfig limits = new PredictionsConfig() {

@@ -1,10 +1,12 @@
 package dev.modelserving;
 
 import dev.modelserving.cli.PredictCommand;
+import dev.modelserving.cli.PredictOptions;
 import dev.modelserving.cli.Usage;
 import dev.modelserving.model.OnnxRuntimeEnvironment;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Arrays;
 
 /**
  * Entry point of the jar and the native binary. Without arguments it serves HTTP; {@code predict FILE...} classifies
@@ -50,13 +52,19 @@ public final class Main {
                 System.exit(0);
             }
             case PredictCommand.NAME -> {
-                if (args.length < 2) {
-                    System.err.print("predict needs at least one FILE\n\n" + Usage.text());
+                PredictOptions options;
+                try {
+                    options = PredictOptions.parse(Arrays.asList(args).subList(1, args.length));
+                } catch (IllegalArgumentException e) {
+                    System.err.print(e.getMessage() + "\n\n" + Usage.text());
                     System.exit(Usage.EXIT_USAGE);
+                    return;
                 }
                 preloadModelRuntime();
                 PredictCommand.configureForCommandLine();
-                Quarkus.run(PredictCommand.class, (code, failure) -> System.exit(code), args);
+                options.settings().forEach(System::setProperty);
+                Quarkus.run(PredictCommand.class, (code, failure) -> System.exit(code),
+                        options.files().toArray(String[]::new));
             }
             default -> {
                 System.err.print("unknown command '" + args[0] + "'\n\n" + Usage.text());

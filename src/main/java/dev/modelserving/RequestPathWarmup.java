@@ -5,6 +5,7 @@ import dev.modelserving.inference.BatchedInference;
 import dev.modelserving.inference.ImagePreprocessor;
 import dev.modelserving.inference.Prediction;
 import dev.modelserving.inference.RowBatcher;
+import dev.modelserving.model.ImageFormat;
 import dev.modelserving.model.ServedModel;
 import dev.modelserving.predictionlog.PredictionRecord;
 import io.quarkus.vertx.http.HttpServerStart;
@@ -124,8 +125,8 @@ public class RequestPathWarmup {
         int rounds = 0;
         try {
             while (rounds < config.rounds() && System.nanoTime() < deadline) {
-                if (model.isPresent()) {
-                    classify(model.get(), pictures);
+                if (model.isPresent() && model.get().image().isPresent() && !model.get().labels().isEmpty()) {
+                    classify(model.get(), model.get().image().get(), pictures);
                 }
                 send(client, unexpected, 200, HttpMethod.GET, "/model", null, null, null);
                 send(client, unexpected, 200, HttpMethod.GET, "/v2/models/" + name, null, null, null);
@@ -145,12 +146,12 @@ public class RequestPathWarmup {
     }
 
     /** Decodes, preprocesses and classifies the pictures through the runners, and writes the answers as JSON. */
-    private void classify(ServedModel.Loaded model, List<byte[]> pictures) {
+    private void classify(ServedModel.Loaded model, ImageFormat format, List<byte[]> pictures) {
         for (byte[] picture : pictures) {
-            float[] pixels = preprocessor.toPixels(picture);
+            float[] pixels = preprocessor.toPixels(picture, format);
             float[] scores = inference.run(() -> new RowBatcher.Work<>(pixels, 1, rows -> rows[0])).await()
                     .atMost(config.timeout());
-            Prediction answer = Prediction.from(scores, model.labels(),
+            Prediction answer = Prediction.from(model.probabilities(scores), model.labels(),
                     new Prediction.ModelRef(model.metadata().name(), model.metadata().version()));
             // The answer and the prediction-log line as requests write them; the line is not appended.
             PredictionRecord line = new PredictionRecord(PredictionRecord.newId(), Instant.now(), "warm-up", "warm-up",
@@ -209,11 +210,12 @@ public class RequestPathWarmup {
     }
 
     private static byte[] v2Request(Optional<ServedModel.Loaded> model) {
-        int features = model.map(m -> m.classifier().features())
-                .orElse(ImagePreprocessor.SIDE * ImagePreprocessor.SIDE);
+        int features = model.map(m -> m.classifier().features()).orElse(1);
+        String shape = model.map(m -> m.classifier().inputDims().toString().replace(" ", "").substring(1))
+                .orElse("1]");
         String input = model.map(m -> m.classifier().inputName()).orElse("input");
         StringBuilder body = new StringBuilder("{\"inputs\":[{\"name\":\"").append(input)
-                .append("\",\"shape\":[1,").append(features).append("],\"datatype\":\"FP32\",\"data\":[");
+                .append("\",\"shape\":[1,").append(shape).append(",\"datatype\":\"FP32\",\"data\":[");
         for (int i = 0; i < features; i++) {
             body.append(i == 0 ? "0.5" : ",0.5");
         }

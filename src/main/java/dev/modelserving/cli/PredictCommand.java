@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code predict FILE...}: classifies each picture with the bundled (or configured) model. */
+/**
+ * {@code predict [--model NAME] [--repository DIR] FILE...}: classifies each picture with the repository's default
+ * model, or the one named. Its arguments are the files: {@link PredictOptions} has taken the options out.
+ */
 public class PredictCommand implements QuarkusApplication {
 
     public static final String NAME = "predict";
@@ -63,7 +66,7 @@ public class PredictCommand implements QuarkusApplication {
 
     @Override
     public int run(String... args) throws Exception {
-        List<String> files = Arrays.asList(args).subList(1, args.length);
+        List<String> files = Arrays.asList(args);
         int exit = 0;
         for (String file : files) {
             Line line;

@@ -17,12 +17,15 @@ public final class Usage {
         return """
                 Usage:
                   model-serving                    serve the HTTP API (port 8080 unless quarkus.http.port says otherwise)
-                  model-serving predict FILE...    classify PNG/JPEG pictures; one JSON line per file on stdout
+                  model-serving predict [--model NAME] [--repository DIR] FILE...
+                                                   classify PNG/JPEG pictures; one JSON line per file on stdout
                   model-serving --help             this text
                   model-serving --version          the version
 
                 predict exits with 0 when every file was classified, 1 when any could not be read or decoded
                 (its line then has an "error" member instead of a label). It does not open any port.
+                --repository DIR: the model repository (default: app.models.repository, else the bundled one);
+                --model NAME: its model to use (default: app.models.default).
                 From the jar: java -jar target/quarkus-app/quarkus-run.jar predict shoe.png
                 """;
     }

@@ -38,7 +38,8 @@ public class BatchedInference {
         requirePositive("app.model.batching.threads", batching.threadCount());
         requirePositive("app.model.batching.max-rows", batching.maxRows());
         requirePositive("app.model.batching.queue-capacity", batching.queueCapacity());
-        this.batcher = new RowBatcher("inference", batching.threadCount(), batching.maxRows(),
+        this.batcher = new RowBatcher("inference", batching.threadCount(),
+                () -> served.current().map(ServedModel.Loaded::maxBatchRows).orElse(batching.maxRows()),
                 batching.queueCapacity(), (blocks, rows) -> served.require().classifier().run(blocks, rows),
                 batchRows::record);
         metrics.gauge("model.batch.waiting", batcher, RowBatcher::waiting);

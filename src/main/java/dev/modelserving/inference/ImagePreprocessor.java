@@ -1,5 +1,6 @@
 package dev.modelserving.inference;
 
+import dev.modelserving.model.ImageFormat;
 import dev.modelserving.problem.ValidationFailedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.awt.color.ColorSpace;
@@ -19,18 +20,20 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Turns an uploaded PNG or JPEG into the model's input: 28x28 grayscale, 0..1, light object on a dark background, as
- * the Fashion-MNIST pictures are. Blocking (decoding is CPU work): call it off the event loop.
+ * Turns an uploaded PNG or JPEG into a model's input as its {@link ImageFormat} says: decoded, converted to grayscale
+ * or RGB, fitted to the model's size (area averaging, so that downscaling does not alias), scaled, optionally inverted,
+ * normalised by channel, and laid out channels-first or channels-last. Blocking (decoding is CPU work): call it off the
+ * event loop.
  */
 @ApplicationScoped
 public class ImagePreprocessor {
 
-    public static final int SIDE = 28;
     /**
-     * Pictures are decoded with subsampling down to about this many pixels on their longer side (8 times the model's
-     * input, which the area averaging then brings to 28): memory per picture stays small whatever its declared size.
+     * Pictures are decoded with subsampling down to about this many times the model's size on the side that is fitted
+     * to it (the area averaging then brings them to the size): memory per picture stays small whatever its declared
+     * size.
      */
-    static final int DECODED_SIDE = 8 * SIDE;
+    static final int DECODE_FACTOR = 8;
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final byte[] JPEG_SIGNATURE = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
 
@@ -44,28 +47,38 @@ public class ImagePreprocessor {
         this.jpeg = provider("jpeg");
     }
 
-    /** The 784 model inputs of the picture, row-major; a 422 problem when it is not a readable PNG or JPEG. */
-    public float[] toPixels(byte[] image) {
-        return toPixels(image, new PixelBudget(config.maxRequestPixels()));
+    /** The model input for the picture; a 422 problem when it is not a readable PNG or JPEG. */
+    public float[] toPixels(byte[] image, ImageFormat format) {
+        return toPixels(image, format, new PixelBudget(config.maxRequestPixels()));
     }
 
-    /** Like {@link #toPixels(byte[])}, for one of the pictures of a request that shares {@code budget}. */
-    public float[] toPixels(byte[] image, PixelBudget budget) {
+    /** Like {@link #toPixels(byte[], ImageFormat)}, for one of the pictures of a request that shares {@code budget}. */
+    public float[] toPixels(byte[] image, ImageFormat format, PixelBudget budget) {
         if (image.length == 0) {
             throw new ValidationFailedException("The body is empty; send a PNG or JPEG image");
         }
-        BufferedImage picture = decode(image, budget);
-        float[] gray = grayscale(picture);
-        if (meanBorder(gray, picture.getWidth(), picture.getHeight()) > 0.5f) {
+        BufferedImage picture = decode(image, format, budget);
+        int width = picture.getWidth();
+        int height = picture.getHeight();
+        float[][] planes = format.channels() == 1 ? new float[][]{grayscale(picture)} : rgb(picture);
+        float factor = format.scale() * 255f;
+        boolean invert = switch (format.invert()) {
+            case YES -> true;
+            case NO -> false;
             // A dark object on a light background, like most photos: flip it to the training data's polarity.
-            for (int i = 0; i < gray.length; i++) {
-                gray[i] = 1f - gray[i];
+            case AUTO -> meanBorder(planes, width, height, factor) > 0.5f;
+        };
+        for (float[] plane : planes) {
+            for (int i = 0; i < plane.length; i++) {
+                // Values arrive as pixel / 255; a scale of 1/255 leaves them exactly as they are.
+                float value = factor == 1f ? plane[i] : plane[i] * factor;
+                plane[i] = invert ? 1f - value : value;
             }
         }
-        return fitInto28(gray, picture.getWidth(), picture.getHeight());
+        return layOut(format, fit(planes, width, height, format));
     }
 
-    private BufferedImage decode(byte[] image, PixelBudget budget) {
+    private BufferedImage decode(byte[] image, ImageFormat format, PixelBudget budget) {
         // The bytes are in memory already: a memory-cached stream, not ImageIO's default file cache, which would
         // write a temporary file for every picture.
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
@@ -81,7 +94,7 @@ public class ImagePreprocessor {
                 }
                 budget.spend(pixels);
                 ImageReadParam param = reader.getDefaultReadParam();
-                int step = Math.max(1, Math.max(width, height) / DECODED_SIDE);
+                int step = decodeStep(width, height, format);
                 if (step > 1) {
                     param.setSourceSubsampling(step, step, 0, 0);
                 }
@@ -176,43 +189,116 @@ public class ImagePreprocessor {
         return gray;
     }
 
-    private static float meanBorder(float[] gray, int width, int height) {
+    /** Subsampling that keeps the side fitted to the model at least {@value #DECODE_FACTOR} times the model's. */
+    static int decodeStep(int width, int height, ImageFormat format) {
+        int target = DECODE_FACTOR * Math.max(format.width(), format.height());
+        int side = format.resize() == ImageFormat.Resize.CENTER_CROP
+                ? Math.min(width, height)
+                : Math.max(width, height);
+        return Math.max(1, side / target);
+    }
+
+    /** Red, green and blue 0..1; transparent pixels count as white paper. */
+    static float[][] rgb(BufferedImage picture) {
+        int width = picture.getWidth();
+        int height = picture.getHeight();
+        int[] argb = picture.getRGB(0, 0, width, height, null, 0, width);
+        float[][] planes = new float[3][argb.length];
+        for (int i = 0; i < argb.length; i++) {
+            int p = argb[i];
+            float alpha = ((p >>> 24) & 0xFF) / 255f;
+            for (int c = 0; c < 3; c++) {
+                float value = ((p >> (16 - 8 * c)) & 0xFF) / 255f;
+                planes[c][i] = value * alpha + (1f - alpha);
+            }
+        }
+        return planes;
+    }
+
+    private static float meanBorder(float[][] planes, int width, int height, float factor) {
         double sum = 0;
         int count = 0;
-        for (int x = 0; x < width; x++) {
-            sum += gray[x] + gray[(height - 1) * width + x];
-            count += 2;
+        for (float[] gray : planes) {
+            for (int x = 0; x < width; x++) {
+                sum += gray[x] + gray[(height - 1) * width + x];
+                count += 2;
+            }
+            for (int y = 1; y < height - 1; y++) {
+                sum += gray[y * width] + gray[y * width + width - 1];
+                count += 2;
+            }
         }
-        for (int y = 1; y < height - 1; y++) {
-            sum += gray[y * width] + gray[y * width + width - 1];
-            count += 2;
-        }
-        return (float) (sum / count);
+        return (float) (sum / count * factor);
     }
 
     /**
-     * Scales the picture so that its longer side is 28 pixels (area averaging, so that downscaling does not alias), and
-     * centres it on a 28x28 dark canvas. A 28x28 picture is taken as it is.
+     * Each plane fitted to the format's size as its {@code resize} says: stretched, centre-cropped after scaling the
+     * shorter side, or scaled by the longer side and centred on a background of 0. A picture of the model's size is
+     * taken as it is.
      */
-    static float[] fitInto28(float[] gray, int width, int height) {
-        if (width == SIDE && height == SIDE) {
-            return gray;
+    static float[][] fit(float[][] planes, int width, int height, ImageFormat format) {
+        int outW = format.width();
+        int outH = format.height();
+        if (width == outW && height == outH) {
+            return planes;
         }
-        double scale = (double) SIDE / Math.max(width, height);
-        int outW = Math.max(1, (int) Math.round(width * scale));
-        int outH = Math.max(1, (int) Math.round(height * scale));
-        int offX = (SIDE - outW) / 2;
-        int offY = (SIDE - outH) / 2;
-        float[] out = new float[SIDE * SIDE];
-        double stepX = (double) width / outW;
-        double stepY = (double) height / outH;
-        for (int oy = 0; oy < outH; oy++) {
-            double y0 = oy * stepY;
-            double y1 = y0 + stepY;
-            for (int ox = 0; ox < outW; ox++) {
-                double x0 = ox * stepX;
-                double x1 = x0 + stepX;
-                out[(oy + offY) * SIDE + ox + offX] = (float) boxAverage(gray, width, height, x0, x1, y0, y1);
+        // The source rectangle (x0, y0, w, h) drawn into the box (bx, by, bw, bh) of the output.
+        double x0 = 0;
+        double y0 = 0;
+        double w = width;
+        double h = height;
+        int bx = 0;
+        int by = 0;
+        int bw = outW;
+        int bh = outH;
+        switch (format.resize()) {
+            case STRETCH -> {
+            }
+            case CENTER_CROP -> {
+                double scale = Math.max((double) outW / width, (double) outH / height);
+                w = outW / scale;
+                h = outH / scale;
+                x0 = (width - w) / 2;
+                y0 = (height - h) / 2;
+            }
+            case FIT -> {
+                double scale = Math.min((double) outW / width, (double) outH / height);
+                bw = Math.max(1, Math.min(outW, (int) Math.round(width * scale)));
+                bh = Math.max(1, Math.min(outH, (int) Math.round(height * scale)));
+                bx = (outW - bw) / 2;
+                by = (outH - bh) / 2;
+            }
+        }
+        float[][] out = new float[planes.length][outW * outH];
+        double stepX = w / bw;
+        double stepY = h / bh;
+        for (int c = 0; c < planes.length; c++) {
+            for (int oy = 0; oy < bh; oy++) {
+                double sy0 = y0 + oy * stepY;
+                for (int ox = 0; ox < bw; ox++) {
+                    double sx0 = x0 + ox * stepX;
+                    out[c][(oy + by) * outW + ox + bx] = (float) boxAverage(planes[c], width, height, sx0,
+                            sx0 + stepX, sy0, sy0 + stepY);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The planes normalised by channel ({@code (value - mean) / std}) and laid out as the model takes them. */
+    static float[] layOut(ImageFormat format, float[][] planes) {
+        int pixels = format.width() * format.height();
+        int channels = planes.length;
+        float[] out = new float[pixels * channels];
+        boolean channelsFirst = format.layout() == ImageFormat.Layout.NCHW;
+        for (int c = 0; c < channels; c++) {
+            float mean = format.mean()[c];
+            float std = format.std()[c];
+            boolean identity = mean == 0f && std == 1f;
+            float[] plane = planes[c];
+            for (int i = 0; i < pixels; i++) {
+                float value = identity ? plane[i] : (plane[i] - mean) / std;
+                out[channelsFirst ? c * pixels + i : i * channels + c] = value;
             }
         }
         return out;

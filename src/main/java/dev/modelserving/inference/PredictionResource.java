@@ -38,7 +38,8 @@ public class PredictionResource {
     @Consumes({"image/png", "image/jpeg"})
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "classifyPicture", summary = "Classify a PNG or JPEG picture",
-            description = "Any size; it is converted to 28x28 grayscale the way the training pictures look.")
+            description = "Any size; it is converted to the default model's input as its config.json says (the "
+                    + "bundled model: 28x28 grayscale, the way its training pictures look).")
     @RequestBody(content = {
             @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
             @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))})

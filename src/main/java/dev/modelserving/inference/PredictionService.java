@@ -1,5 +1,6 @@
 package dev.modelserving.inference;
 
+import dev.modelserving.model.ImageFormat;
 import dev.modelserving.model.ServedModel;
 import dev.modelserving.predictionlog.PredictionLog;
 import dev.modelserving.predictionlog.PredictionRecord;
@@ -37,11 +38,12 @@ public class PredictionService {
 
     /** Decodes and classifies one PNG/JPEG picture on an inference runner; a 422 problem when it is not one. */
     public Uni<Prediction> classifyImage(byte[] image, PredictionContext context) {
-        served.require();
+        ServedModel.Loaded model = served.require();
+        ImageFormat format = model.requireImage();
         return batched.run(() -> {
             long started = System.nanoTime();
-            float[] pixels = preprocessor.toPixels(image);
-            return new RowBatcher.Work<>(pixels, 1, probabilities -> predictionOf(served.require(), probabilities[0],
+            float[] pixels = preprocessor.toPixels(image, format);
+            return new RowBatcher.Work<>(pixels, 1, outputs -> predictionOf(model, outputs[0],
                     (System.nanoTime() - started) / 1_000, context));
         });
     }
@@ -50,9 +52,9 @@ public class PredictionService {
     public Prediction classifyImageNow(byte[] image, PredictionContext context) {
         long started = System.nanoTime();
         ServedModel.Loaded model = served.require();
-        float[] pixels = preprocessor.toPixels(image);
-        float[][] probabilities = model.classifier().run(pixels, 1);
-        return predictionOf(model, probabilities[0], (System.nanoTime() - started) / 1_000, context);
+        float[] pixels = preprocessor.toPixels(image, model.requireImage());
+        float[][] outputs = model.classifier().run(pixels, 1);
+        return predictionOf(model, outputs[0], (System.nanoTime() - started) / 1_000, context);
     }
 
     /**
@@ -65,10 +67,11 @@ public class PredictionService {
         }
         long started = System.nanoTime();
         ServedModel.Loaded model = served.require();
-        float[][] probabilities = model.classifier().run(rows);
+        model.requireLabels();
+        float[][] outputs = model.classifier().run(rows);
         long perRowMicros = (System.nanoTime() - started) / 1_000 / rows.size();
         List<Prediction> predictions = new ArrayList<>(rows.size());
-        for (float[] row : probabilities) {
+        for (float[] row : outputs) {
             predictions.add(predictionOf(model, row, perRowMicros, context));
         }
         return predictions;
@@ -77,33 +80,37 @@ public class PredictionService {
     /**
      * Runs the model on rows as they are, for the Open Inference Protocol: {@code prepare} (parsing and checking the
      * request, and saying what to answer with the output) runs on an inference runner and may throw a problem for bad
-     * input; each row is logged with its most likely label.
+     * input; each row is logged with its most likely label (its index when the model has no labels). The answer is the
+     * model's output as it is, logits included: softmax is for classification answers.
      */
     public <T> Uni<T> infer(Supplier<RowBatcher.Work<T>> prepare, PredictionContext context) {
         served.require();
         return batched.run(() -> {
             long started = System.nanoTime();
             RowBatcher.Work<T> work = prepare.get();
-            return new RowBatcher.Work<>(work.values(), work.rows(), probabilities -> {
+            return new RowBatcher.Work<>(work.values(), work.rows(), outputs -> {
                 ServedModel.Loaded model = served.require();
                 long perRowMicros = (System.nanoTime() - started) / 1_000 / Math.max(1, work.rows());
-                for (int i = 0; i < probabilities.length; i++) {
-                    requireFinite(probabilities[i], i);
+                for (int i = 0; i < outputs.length; i++) {
+                    requireFinite(outputs[i], i);
                 }
-                for (float[] row : probabilities) {
-                    int best = argmax(row);
-                    record(model, model.labels().get(best), row[best], perRowMicros, context);
+                for (float[] row : outputs) {
+                    float[] probabilities = model.probabilities(row);
+                    int best = argmax(probabilities);
+                    String label = model.labels().isEmpty() ? String.valueOf(best) : model.labels().get(best);
+                    record(model, label, probabilities[best], perRowMicros, context);
                 }
-                return work.finish().apply(probabilities);
+                return work.finish().apply(outputs);
             });
         });
     }
 
-    /** The prediction for one row of class probabilities, logged. */
-    private Prediction predictionOf(ServedModel.Loaded model, float[] probabilities, long micros,
+    /** The prediction for one row of the model's output, logged. */
+    private Prediction predictionOf(ServedModel.Loaded model, float[] output, long micros,
             PredictionContext context) {
+        float[] probabilities = model.probabilities(output);
         requireFinite(probabilities, 0);
-        Prediction prediction = Prediction.from(probabilities, model.labels(), modelRef(model));
+        Prediction prediction = Prediction.from(probabilities, model.requireLabels(), modelRef(model));
         record(model, prediction.label(), prediction.confidence(), micros, context);
         return prediction;
     }

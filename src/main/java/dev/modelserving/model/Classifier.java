@@ -10,12 +10,14 @@ import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One ONNX Runtime session for a classifier with one FP32 input {@code [batch, features]} and one FP32 output
- * {@code [batch, classes]}. The session is shared by all threads: ONNX Runtime allows concurrent {@code run} calls.
+ * One ONNX Runtime session for a model with one FP32 input {@code [batch, ...]} (any fixed dimensions after the batch,
+ * {@link #features()} values a row in all) and one FP32 output {@code [batch, classes]}. The session is shared by all
+ * threads: ONNX Runtime allows concurrent {@code run} calls.
  */
 public final class Classifier implements AutoCloseable {
 
@@ -23,19 +25,25 @@ public final class Classifier implements AutoCloseable {
     private final OrtSession session;
     private final String inputName;
     private final String outputName;
+    private final long[] inputDims;
     private final int features;
     private final int classes;
     /** Rows a thread's reused input buffer holds (an order job's run is 16, a batched run at most 32 by default). */
     static final int CACHED_ROWS = 32;
     private final ThreadLocal<FloatBuffer> inputs = new ThreadLocal<>();
 
-    private Classifier(OrtEnvironment env, OrtSession session, String inputName, String outputName, int features,
+    private Classifier(OrtEnvironment env, OrtSession session, String inputName, String outputName, long[] inputDims,
             int classes) {
         this.env = env;
         this.session = session;
         this.inputName = inputName;
         this.outputName = outputName;
-        this.features = features;
+        this.inputDims = inputDims;
+        long product = 1;
+        for (long dim : inputDims) {
+            product *= dim;
+        }
+        this.features = (int) product;
         this.classes = classes;
     }
 
@@ -54,22 +62,53 @@ public final class Classifier implements AutoCloseable {
             }
             NodeInfo input = session.getInputInfo().values().iterator().next();
             NodeInfo output = session.getOutputInfo().values().iterator().next();
-            int features = (int) matrixWidth(input, "input");
-            int classes = (int) matrixWidth(output, "output");
-            return new Classifier(env, session, input.getName(), output.getName(), features, classes);
+            long[] inputDims = rowDims(input, "input", Integer.MAX_VALUE / Float.BYTES / CACHED_ROWS);
+            long[] outputDims = rowDims(output, "output", Integer.MAX_VALUE);
+            if (outputDims.length != 1) {
+                throw new IllegalArgumentException("the model's output '" + output.getName()
+                        + "' must have shape [batch, classes], it has " + shapeText(outputDims));
+            }
+            return new Classifier(env, session, input.getName(), output.getName(), inputDims, (int) outputDims[0]);
         } catch (RuntimeException | OrtException e) {
             session.close();
             throw e;
         }
     }
 
-    private static long matrixWidth(NodeInfo node, String role) {
+    /**
+     * The dimensions of one row of an FP32 tensor {@code [batch, ...]}: every one after the batch must be fixed. The
+     * batch dimension must be dynamic (-1 or named), so that requests' rows can share a run.
+     */
+    private static long[] rowDims(NodeInfo node, String role, long maxValues) {
         if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT
-                || tensor.getShape().length != 2 || tensor.getShape()[1] <= 0) {
+                || tensor.getShape().length < 2) {
             throw new IllegalArgumentException("the model's " + role + " '" + node.getName()
-                    + "' must be an FP32 tensor of shape [batch, n], it is " + node.getInfo());
+                    + "' must be an FP32 tensor of shape [batch, ...], it is " + node.getInfo());
         }
-        return tensor.getShape()[1];
+        long[] shape = tensor.getShape();
+        if (shape[0] > 0) {
+            throw new IllegalArgumentException("the model's " + role + " '" + node.getName() + "' has shape "
+                    + shapeText(shape) + ", a fixed first dimension; only models with a dynamic batch dimension are "
+                    + "served");
+        }
+        long[] row = Arrays.copyOfRange(shape, 1, shape.length);
+        long values = 1;
+        for (long dim : row) {
+            if (dim <= 0) {
+                throw new IllegalArgumentException("the model's " + role + " '" + node.getName() + "' has shape "
+                        + shapeText(shape) + "; every dimension after the batch must be fixed");
+            }
+            values *= dim;
+            if (values > maxValues) {
+                throw new IllegalArgumentException("the model's " + role + " '" + node.getName() + "' has shape "
+                        + shapeText(shape) + ": too many values a row");
+            }
+        }
+        return row;
+    }
+
+    private static String shapeText(long[] shape) {
+        return Arrays.toString(shape);
     }
 
     /**
@@ -118,7 +157,10 @@ public final class Classifier implements AutoCloseable {
     }
 
     private float[][] run(FloatBuffer input, int batch) {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[]{batch, features});
+        long[] shape = new long[inputDims.length + 1];
+        shape[0] = batch;
+        System.arraycopy(inputDims, 0, shape, 1, inputDims.length);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
                 OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
             return (float[][]) result.get(0).getValue();
         } catch (OrtException e) {
@@ -157,6 +199,11 @@ public final class Classifier implements AutoCloseable {
 
     public String outputName() {
         return outputName;
+    }
+
+    /** The input's dimensions after the batch dimension. */
+    public List<Long> inputDims() {
+        return Arrays.stream(inputDims).boxed().toList();
     }
 
     public int features() {

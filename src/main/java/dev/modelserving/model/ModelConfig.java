@@ -2,35 +2,43 @@ package dev.modelserving.model;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
-/** {@code app.model.*}: which model is served and how it is run. */
+/** {@code app.model.*}: how models are run. Which models are served: {@link ModelsConfig}. */
 @ConfigMapping(prefix = "app.model")
 public interface ModelConfig {
 
-    /** The classpath folder of the bundled model: model.onnx, labels.json, model.sha256. */
-    String BUNDLED = "models/fashion-mnist/";
+    // The single-model keys of earlier versions, replaced by the repository (ModelsConfig). They are declared so that a
+    // start with one of them set fails with a message naming the new key rather than "does not map to any root".
 
-    /** Name under which the model is served (V2 paths, /model, the prediction log). */
-    @WithDefault("fashion-mnist")
-    String name();
-
-    /** Version reported for the model. */
-    @WithDefault("1")
-    String version();
-
-    /** An ONNX file to serve instead of the bundled model. */
+    /** Removed: set, the start fails naming {@code app.models.repository}. */
     Optional<String> path();
 
-    /** JSON array of the output labels, in output order; required with {@code app.model.path}. */
+    /** Removed: labels are in the model's config.json. */
     Optional<String> labelsPath();
 
-    /**
-     * Expected sha256 (hex) of the model file; startup fails on a mismatch. The bundled model is always checked against
-     * the checksum shipped with it.
-     */
+    /** Removed: a model.sha256 beside the model file pins it. */
     Optional<String> sha256();
+
+    /** Removed: the model's name is its directory in the repository. */
+    Optional<String> name();
+
+    /** Removed: the version is the model file's directory. */
+    Optional<String> version();
+
+    /** The removed keys that are set, by name. */
+    default Map<String, String> removedKeysSet() {
+        Map<String, String> set = new TreeMap<>();
+        path().ifPresent(value -> set.put("app.model.path", value));
+        labelsPath().ifPresent(value -> set.put("app.model.labels-path", value));
+        sha256().ifPresent(value -> set.put("app.model.sha256", value));
+        name().ifPresent(value -> set.put("app.model.name", value));
+        version().ifPresent(value -> set.put("app.model.version", value));
+        return set;
+    }
 
     /** ONNX Runtime intra-op threads per inference; 1 keeps many concurrent requests from oversubscribing cores. */
     @WithDefault("1")

@@ -1,37 +1,45 @@
 package dev.modelserving.model;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
 import org.jboss.logging.Logger;
 
 /**
- * Loads, checks and warms the model when the application starts, and closes it when the application stops. Until the
- * model is loaded, readiness is DOWN ({@link ModelReadinessCheck}) and predictions answer 503.
+ * Loads, checks and warms the default model of the repository when the application starts, and closes it when the
+ * application stops. Until the model is loaded, readiness is DOWN ({@link ModelReadinessCheck}) and predictions answer
+ * 503.
  */
 @ApplicationScoped
 public class ModelLifecycle {
 
     private static final Logger LOG = Logger.getLogger(ModelLifecycle.class);
     private static final double PROBABILITY_TOLERANCE = 1e-3;
+    /** The model a repository's requests go to when nothing names another and it has more than one. */
+    static final String PREFERRED_DEFAULT = "fashion-mnist";
 
     private final ModelConfig config;
+    private final ModelsConfig models;
     private final ServedModel served;
-    private final ObjectMapper json;
 
-    public ModelLifecycle(ModelConfig config, ServedModel served, ObjectMapper json) {
+    public ModelLifecycle(ModelConfig config, ModelsConfig models, ServedModel served) {
         this.config = config;
+        this.models = models;
         this.served = served;
-        this.json = json;
     }
 
     /** Loads, checks and warms the model; fails startup when it cannot, unless {@code app.model.fail-fast=false}. */
     public void load() {
+        rejectRemovedKeys();
         long started = System.nanoTime();
+        ModelRepository repository = ModelRepository.open(models.repository());
+        String name = models.defaultName().orElse(PREFERRED_DEFAULT);
         try {
-            ServedModel.Loaded model = load(started);
+            name = defaultName(repository);
+            ServedModel.Loaded model = load(repository, name, started);
             served.ready(model);
             ModelMetadata meta = model.metadata();
             LOG.infof("Model '%s' version %s loaded from %s in %d ms (sha256 %s, %d labels)", meta.name(),
@@ -40,13 +48,12 @@ public class ModelLifecycle {
             String reason = "loading failed: " + e.getMessage();
             served.notReady(reason);
             if (config.failFast()) {
-                LOG.errorf("Model '%s' could not be loaded: %s. Stopping (app.model.fail-fast=true).",
-                        config.name(), e.getMessage());
-                throw new IllegalStateException("model '" + config.name() + "' could not be loaded: "
-                        + e.getMessage(), e);
+                LOG.errorf("Model '%s' could not be loaded: %s. Stopping (app.model.fail-fast=true).", name,
+                        e.getMessage());
+                throw new IllegalStateException("model '" + name + "' could not be loaded: " + e.getMessage(), e);
             }
             LOG.errorf(e, "Model '%s' could not be loaded; serving with readiness DOWN (app.model.fail-fast=false)",
-                    config.name());
+                    name);
         }
     }
 
@@ -59,46 +66,111 @@ public class ModelLifecycle {
         });
     }
 
-    private ServedModel.Loaded load(long started) throws Exception {
-        ModelSource source = ModelSource.load(config);
-        List<String> labels = Arrays.asList(json.readValue(source.labelsJson(), String[].class));
-        Classifier classifier = Classifier.open(source.model(), config.intraOpThreads());
-        try {
-            if (classifier.classes() != labels.size()) {
-                throw new IllegalArgumentException("the model has " + classifier.classes() + " outputs but "
-                        + labels.size() + " labels");
+    /** A key of the single-model configuration, replaced by the repository, stops the start naming the new keys. */
+    private void rejectRemovedKeys() {
+        Set<String> removed = config.removedKeysSet().keySet();
+        if (!removed.isEmpty()) {
+            throw new IllegalStateException(String.join(", ", removed) + (removed.size() == 1 ? " is" : " are")
+                    + " no longer read: models are served from a model repository. Set app.models.repository to a "
+                    + "directory holding <name>/config.json (labels, image settings) and <name>/<version>/model.onnx "
+                    + "(with an optional model.sha256 beside it), and app.models.default to the model's name; see "
+                    + "the README, \"Serve your own model\"");
+        }
+    }
+
+    /** The configured default model, else {@value #PREFERRED_DEFAULT}, else the repository's only model. */
+    private String defaultName(ModelRepository repository) {
+        List<String> names = repository.names();
+        Optional<String> configured = models.defaultName();
+        if (configured.isPresent()) {
+            if (!names.contains(configured.get())) {
+                throw new InvalidModelException("app.models.default names '" + configured.get()
+                        + "', which is not in the repository " + repository.location() + " (it has " + names + ")");
             }
-            warmUp(classifier);
+            return configured.get();
+        }
+        if (names.contains(PREFERRED_DEFAULT) || names.isEmpty()) {
+            return PREFERRED_DEFAULT;
+        }
+        if (names.size() == 1) {
+            return names.get(0);
+        }
+        throw new InvalidModelException("the repository " + repository.location() + " has " + names.size()
+                + " models " + names + "; set app.models.default to the one requests use when they name none");
+    }
+
+    private ServedModel.Loaded load(ModelRepository repository, String name, long started) {
+        if (!ModelRepository.NAME.matcher(name).matches()) {
+            throw new InvalidModelException("'" + name + "' is not a model name: use 1 to 64 of A-Z a-z 0-9 _ . -");
+        }
+        ModelSettings settings = repository.settings(name);
+        SortedSet<Integer> present = repository.versions(name);
+        List<Integer> selected = settings.versionPolicy().select(present);
+        if (selected.isEmpty()) {
+            throw new InvalidModelException("the versionPolicy of model '" + name + "' selects none of its versions "
+                    + present);
+        }
+        int version = selected.get(0);
+        ModelRepository.ModelFile file = repository.model(name, version);
+        Classifier classifier;
+        try {
+            classifier = Classifier.open(file.bytes(), config.intraOpThreads());
+        } catch (Exception e) {
+            throw new InvalidModelException(file.location() + " cannot be served: " + e.getMessage(), e);
+        }
+        try {
+            String configFile = repository.location() + "/" + name + "/" + ModelRepository.CONFIG;
+            List<String> labels = settings.labels().orElse(List.of());
+            if (!labels.isEmpty() && labels.size() != classifier.classes()) {
+                throw new InvalidModelException(configFile + ": 'labels' has " + labels.size() + " names but the "
+                        + "model's output '" + classifier.outputName() + "' has " + classifier.classes() + " classes");
+            }
+            Optional<ImageFormat> image = settings.image().map(i -> i.format(classifier.inputDims(), configFile));
+            int maxBatchRows = settings.maxBatchRows().orElse(config.batching().maxRows());
+            ServedModel.Loaded draft = new ServedModel.Loaded(classifier, null, labels, image, settings.softmax(),
+                    maxBatchRows);
+            warmUp(draft, file.location());
             long loadMillis = (System.nanoTime() - started) / 1_000_000;
-            ModelMetadata metadata = new ModelMetadata(config.name(), config.version(), source.sha256(),
-                    source.location(), ModelMetadata.PLATFORM,
+            List<Long> inputShape = new java.util.ArrayList<>(List.of(-1L));
+            inputShape.addAll(classifier.inputDims());
+            ModelMetadata metadata = new ModelMetadata(name, String.valueOf(version), file.sha256(), file.location(),
+                    ModelMetadata.PLATFORM,
                     new ModelMetadata.Signature(
-                            new TensorSpec(classifier.inputName(), "FP32", List.of(-1L, (long) classifier.features())),
+                            new TensorSpec(classifier.inputName(), "FP32", List.copyOf(inputShape)),
                             new TensorSpec(classifier.outputName(), "FP32", List.of(-1L, (long) classifier.classes()))),
-                    List.copyOf(labels), Instant.now(), loadMillis);
-            return new ServedModel.Loaded(classifier, metadata, List.copyOf(labels));
+                    labels, Instant.now(), loadMillis);
+            return new ServedModel.Loaded(classifier, metadata, labels, image, settings.softmax(), maxBatchRows);
         } catch (RuntimeException e) {
             classifier.close();
             throw e;
         }
     }
 
-    /** Runs the model on blank input and checks that it answers with one probability per label. */
-    private void warmUp(Classifier classifier) {
+    /**
+     * Runs the model on blank input and checks that it answers one row; a classifier's row, softmax applied when its
+     * config asks for it, must be one probability per label.
+     */
+    private void warmUp(ServedModel.Loaded model, String file) {
+        Classifier classifier = model.classifier();
         for (int i = 0; i < Math.max(1, config.warmupRuns()); i++) {
             float[][] scores = classifier.run(new float[classifier.features()], 1);
             if (scores.length != 1 || scores[0].length != classifier.classes()) {
-                throw new IllegalArgumentException("the model answered a batch of 1 with " + scores.length + " rows");
+                throw new InvalidModelException(file + " answered a batch of 1 with " + scores.length + " rows");
+            }
+            if (model.labels().isEmpty()) {
+                continue;
             }
             double sum = 0;
-            for (float score : scores[0]) {
+            for (float score : model.probabilities(scores[0])) {
                 if (!(score >= 0 && score <= 1)) {
-                    throw new IllegalArgumentException("the model's output is not a probability: " + score);
+                    throw new InvalidModelException(file + ": the output is not a probability (" + score
+                            + "); a model that returns logits needs \"output\": {\"softmax\": true} in config.json");
                 }
                 sum += score;
             }
             if (Math.abs(sum - 1) > PROBABILITY_TOLERANCE) {
-                throw new IllegalArgumentException("the model's outputs sum to " + sum + ", not 1: not a softmax");
+                throw new InvalidModelException(file + ": the outputs sum to " + sum + ", not 1; a model that "
+                        + "returns logits needs \"output\": {\"softmax\": true} in config.json");
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.modelserving.model;
 
+import dev.modelserving.problem.ValidationFailedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -8,8 +9,36 @@ import java.util.Optional;
 @ApplicationScoped
 public class ServedModel {
 
-    /** A usable model: the session, what it is, and its labels in output order. */
-    public record Loaded(Classifier classifier, ModelMetadata metadata, List<String> labels) {
+    /**
+     * A usable model: the session, what it is, its labels in output order (empty when its config names none), how
+     * pictures become its input (empty when it takes none), whether its output needs a softmax to be probabilities, and
+     * the rows at most in one of its runs.
+     */
+    public record Loaded(Classifier classifier, ModelMetadata metadata, List<String> labels,
+            Optional<ImageFormat> image, boolean softmax, int maxBatchRows) {
+
+        /** The model's output row as class probabilities: softmax applied when the model returns logits. */
+        public float[] probabilities(float[] output) {
+            return softmax ? Softmax.of(output) : output;
+        }
+
+        /** How pictures become this model's input; a 422 problem saying why when it classifies no pictures. */
+        public ImageFormat requireImage() {
+            requireLabels();
+            return image.orElseThrow(() -> new ValidationFailedException("Model '" + metadata.name() + "' takes no "
+                    + "pictures: its config.json has no 'image' settings. Send it tensors at /v2/models/"
+                    + metadata.name() + "/infer"));
+        }
+
+        /** The class names; a 422 problem when the model's config names none, so that nothing can be classified. */
+        public List<String> requireLabels() {
+            if (labels.isEmpty()) {
+                throw new ValidationFailedException("Model '" + metadata.name() + "' has no 'labels' in its "
+                        + "config.json, so its outputs cannot be named. Send it tensors at /v2/models/"
+                        + metadata.name() + "/infer");
+            }
+            return labels;
+        }
     }
 
     private volatile Loaded loaded;

@@ -4,6 +4,8 @@ import dev.modelserving.inference.ImagePreprocessor;
 import dev.modelserving.inference.PayloadTooLargeException;
 import dev.modelserving.inference.PixelBudget;
 import dev.modelserving.inference.PredictionsConfig;
+import dev.modelserving.model.ImageFormat;
+import dev.modelserving.model.ServedModel;
 import dev.modelserving.problem.Problem;
 import dev.modelserving.problem.ProblemException;
 import dev.modelserving.problem.ValidationFailedException;
@@ -19,11 +21,14 @@ import java.util.List;
 @ApplicationScoped
 public class OrderItemReader {
 
+    private final ServedModel served;
     private final ImagePreprocessor preprocessor;
     private final OrderConfig config;
     private final PredictionsConfig images;
 
-    public OrderItemReader(ImagePreprocessor preprocessor, OrderConfig config, PredictionsConfig images) {
+    public OrderItemReader(ServedModel served, ImagePreprocessor preprocessor, OrderConfig config,
+            PredictionsConfig images) {
+        this.served = served;
         this.preprocessor = preprocessor;
         this.config = config;
         this.images = images;
@@ -32,10 +37,11 @@ public class OrderItemReader {
     public List<float[]> fromJson(OrderRequest request) {
         List<OrderRequest.Item> items = request == null || request.items() == null ? List.of() : request.items();
         checkCount(items.size(), "/items");
+        ImageFormat format = served.require().requireImage();
         PixelBudget budget = new PixelBudget(images.maxRequestPixels());
         List<float[]> rows = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            rows.add(fromJsonItem(items.get(i), i, budget));
+            rows.add(fromJsonItem(items.get(i), i, format, budget));
         }
         return rows;
     }
@@ -43,29 +49,32 @@ public class OrderItemReader {
     /** Pictures uploaded as the multipart parts named {@code images}, in order. */
     public List<float[]> fromImages(List<byte[]> pictures) {
         checkCount(pictures.size(), "/images");
+        ImageFormat format = served.require().requireImage();
         PixelBudget budget = new PixelBudget(images.maxRequestPixels());
         List<float[]> rows = new ArrayList<>(pictures.size());
         for (int i = 0; i < pictures.size(); i++) {
-            rows.add(decode(pictures.get(i), "images[" + i + "]", "/images/" + i, budget));
+            rows.add(decode(pictures.get(i), "images[" + i + "]", "/images/" + i, format, budget));
         }
         return rows;
     }
 
-    private float[] fromJsonItem(OrderRequest.Item item, int index, PixelBudget budget) {
+    private float[] fromJsonItem(OrderRequest.Item item, int index, ImageFormat format, PixelBudget budget) {
         String where = "/items/" + index;
         if (item == null || (item.image() == null) == (item.pixels() == null)) {
             throw invalid(where, "Item " + index + " must have exactly one of 'image' (base64 PNG/JPEG) or 'pixels'");
         }
         if (item.pixels() != null) {
             float[] pixels = item.pixels();
-            if (pixels.length != ImagePreprocessor.SIDE * ImagePreprocessor.SIDE) {
-                throw invalid(where + "/pixels", "Item " + index + " has " + pixels.length + " pixels; 784 (28x28)"
-                        + " are needed");
+            if (pixels.length != format.values()) {
+                throw invalid(where + "/pixels", "Item " + index + " has " + pixels.length + " pixels; "
+                        + format.values() + " (" + format.width() + "x" + format.height()
+                        + (format.channels() == 1 ? "" : "x" + format.channels()) + ") are needed");
             }
+            boolean unit = format.unitRange();
             for (float value : pixels) {
-                if (!(value >= 0f && value <= 1f)) {
+                if (unit ? !(value >= 0f && value <= 1f) : !Float.isFinite(value)) {
                     throw invalid(where + "/pixels", "Item " + index + " has a pixel value " + value
-                            + " outside 0..1");
+                            + (unit ? " outside 0..1" : " that is not a finite number"));
                 }
             }
             return pixels.clone();
@@ -76,17 +85,17 @@ public class OrderItemReader {
         } catch (IllegalArgumentException e) {
             throw invalid(where + "/image", "Item " + index + " is not valid base64");
         }
-        return decode(picture, "Item " + index, where + "/image", budget);
+        return decode(picture, "Item " + index, where + "/image", format, budget);
     }
 
-    private float[] decode(byte[] picture, String name, String pointer, PixelBudget budget) {
+    private float[] decode(byte[] picture, String name, String pointer, ImageFormat format, PixelBudget budget) {
         long limit = images.maxImageBytes().asLongValue();
         if (picture.length > limit) {
             throw new PayloadTooLargeException(name + " is " + picture.length + " bytes; at most " + limit
                     + " are accepted per picture (app.predictions.max-image-bytes)");
         }
         try {
-            return preprocessor.toPixels(picture, budget);
+            return preprocessor.toPixels(picture, format, budget);
         } catch (ProblemException e) {
             throw invalid(pointer, name + " cannot be used: " + e.getMessage());
         }

@@ -4,7 +4,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** JSON body of {@code POST /orders}: each item is a base64 PNG/JPEG or 784 pixel values in 0..1. */
+/**
+ * JSON body of {@code POST /orders}: each item is a base64 PNG/JPEG or the model's input values for one picture (784
+ * values in 0..1 for the bundled model).
+ */
 @RegisterForReflection
 @Schema(name = "OrderRequest")
 public record OrderRequest(List<Item> items) {
@@ -13,6 +16,7 @@ public record OrderRequest(List<Item> items) {
     @Schema(name = "OrderItem", description = "Exactly one of image or pixels")
     public record Item(
             @Schema(description = "Base64 of a PNG or JPEG picture") String image,
-            @Schema(description = "784 values in 0..1, row-major, light object on dark") float[] pixels) {
+            @Schema(description = "One picture as the model takes it, e.g. 784 values in 0..1, row-major, light "
+                    + "object on dark for the bundled model; in 0..1 whenever the model's pictures are") float[] pixels) {
     }
 }

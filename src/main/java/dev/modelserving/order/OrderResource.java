@@ -76,7 +76,7 @@ public class OrderResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "placeOrder",
-            summary = "Order classifications: items as base64 PNG/JPEG or as 784 pixel values",
+            summary = "Order classifications: items as base64 PNG/JPEG or as the model's input values",
             description = "Up to app.orders.sync-limit items are classified at once (201). A larger order, or one "
                     + "sent with Prefer: respond-async, becomes a background task (202 + Location of the task). An "
                     + "Idempotency-Key makes a retry safe.")

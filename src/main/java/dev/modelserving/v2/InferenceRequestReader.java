@@ -46,13 +46,14 @@ final class InferenceRequestReader {
             throw invalid("inputs/0/datatype", "Input '" + name + "' has datatype " + tensor.datatype()
                     + "; the model takes FP32");
         }
-        long features = input.shape().get(1);
+        List<Long> row = input.shape().subList(1, input.shape().size());
         List<Long> shape = tensor.shape();
-        if (shape == null || shape.size() != 2 || shape.get(1) == null || shape.get(1) != features
-                || shape.get(0) == null || shape.get(0) < 1) {
+        if (shape == null || shape.size() != input.shape().size() || shape.get(0) == null || shape.get(0) < 1
+                || !row.equals(shape.subList(1, shape.size()))) {
             throw invalid("inputs/0/shape", "Input '" + name + "' has shape " + shape + "; the model takes [N, "
-                    + features + "] with N >= 1");
+                    + row.toString().substring(1) + " with N >= 1");
         }
+        long features = row.stream().reduce(1L, (a, b) -> a * b);
         long batch = shape.get(0);
         if (batch > maxBatch) {
             throw invalid("inputs/0/shape", "Input '" + name + "' has a batch of " + batch + "; at most " + maxBatch

@@ -106,13 +106,15 @@ public class InferenceResource {
     @Path("/models/{name}/infer")
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "inferTensors", summary = "Run the model on a batch of FP32 rows [N, 784]",
-            description = "Open Inference Protocol: one FP32 input tensor of shape [N, 784], data flat or nested; the "
-                    + "answer is one FP32 tensor of class probabilities [N, 10]. Rows of concurrent requests run "
+    @Operation(operationId = "inferTensors", summary = "Run the model on a batch of FP32 rows [N, ...]",
+            description = "Open Inference Protocol: one FP32 input tensor of the model's shape with a batch N first "
+                    + "([N, 784] for the bundled model), data flat or nested; the "
+                    + "answer is the model's FP32 output [N, classes] as it is (class probabilities [N, 10] for the "
+                    + "bundled model). Rows of concurrent requests run "
                     + "together in one model run.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = V2Protocol.InferenceRequest.class)))
-    @APIResponse(responseCode = "200", description = "Class probabilities [N, 10]",
+    @APIResponse(responseCode = "200", description = "The model's output [N, classes]",
             content = @Content(schema = @Schema(implementation = V2Protocol.InferenceResponse.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON; wrong input name, shape, datatype or length "
             + "(the detail names it)")

@@ -90,10 +90,11 @@ public class TensorInference {
     }
 
     private ServedModel.Loaded loaded(String name) {
-        if (!config.name().equals(name)) {
+        ServedModel.Loaded model = served.require();
+        if (!model.metadata().name().equals(name)) {
             throw new ResourceNotFoundException(
-                    "Model '" + name + "' not found; this server serves '" + config.name() + "'");
+                    "Model '" + name + "' not found; this server serves '" + model.metadata().name() + "'");
         }
-        return served.require();
+        return model;
     }
 }

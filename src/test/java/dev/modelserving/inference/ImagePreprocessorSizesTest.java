@@ -2,6 +2,8 @@ package dev.modelserving.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.model.ImageFormat;
+import dev.modelserving.support.Fixtures;
 import dev.modelserving.support.TestConfigs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Pictures of every size and shape become 784 values in 0..1, not only 28 x 28 ones. */
 class ImagePreprocessorSizesTest {
 
+    private static final ImageFormat FORMAT = Fixtures.bundledImageFormat();
     private final ImagePreprocessor preprocessor = new ImagePreprocessor(
             TestConfigs.mapping(PredictionsConfig.class, Map.of()));
 
@@ -21,7 +24,7 @@ class ImagePreprocessorSizesTest {
         for (int width = 1; width <= 96; width++) {
             for (int height = 1; height <= 96; height++) {
                 float[] gray = gradient(width, height);
-                float[] fitted = ImagePreprocessor.fitInto28(gray, width, height);
+                float[] fitted = ImagePreprocessor.fit(new float[][]{gray}, width, height, FORMAT)[0];
                 assertThat(fitted).as("%d x %d", width, height).hasSize(784);
                 for (float value : fitted) {
                     assertThat(value).as("%d x %d", width, height).isBetween(0f, 1f);
@@ -34,7 +37,8 @@ class ImagePreprocessorSizesTest {
     void extremeAspectRatiosAndOddLargeSizesFit() {
         int[][] sizes = {{1, 1000}, {1000, 1}, {2, 4099}, {997, 13}, {21, 45}, {45, 21}, {1023, 769}, {3001, 29}};
         for (int[] size : sizes) {
-            float[] fitted = ImagePreprocessor.fitInto28(gradient(size[0], size[1]), size[0], size[1]);
+            float[] fitted = ImagePreprocessor.fit(new float[][]{gradient(size[0], size[1])}, size[0], size[1],
+                    FORMAT)[0];
             assertThat(fitted).as("%d x %d", size[0], size[1]).hasSize(784);
         }
     }
@@ -43,7 +47,7 @@ class ImagePreprocessorSizesTest {
     void decodedPicturesOfOddSizesAreClassifiable() throws IOException {
         int[][] sizes = {{21, 45}, {45, 21}, {1, 1}, {1, 2}, {3, 1}, {29, 27}, {57, 13}, {640, 479}};
         for (int[] size : sizes) {
-            float[] pixels = preprocessor.toPixels(png(size[0], size[1]));
+            float[] pixels = preprocessor.toPixels(png(size[0], size[1]), FORMAT);
             assertThat(pixels).as("%d x %d", size[0], size[1]).hasSize(784);
         }
     }

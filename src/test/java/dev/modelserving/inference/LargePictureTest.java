@@ -3,7 +3,9 @@ package dev.modelserving.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelserving.model.ImageFormat;
 import dev.modelserving.problem.ValidationFailedException;
+import dev.modelserving.support.Fixtures;
 import dev.modelserving.support.TestConfigs;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * pictures together may declare only so many pixels (bench/PictureCost.java measures what one costs).
  */
 class LargePictureTest {
+
+    private static final ImageFormat FORMAT = Fixtures.bundledImageFormat();
 
     /** A light square on a dark background, half the picture's side, in 16-bit RGBA. */
     static byte[] squarePng(int side) throws IOException {
@@ -46,8 +50,8 @@ class LargePictureTest {
     void aPictureAtThePixelLimitDecodesToTheSameShapeAsASmallOne() throws IOException {
         ImagePreprocessor preprocessor = new ImagePreprocessor(
                 TestConfigs.mapping(PredictionsConfig.class, Map.of()));
-        float[] large = preprocessor.toPixels(squarePng(4096));
-        float[] small = preprocessor.toPixels(squarePng(56));
+        float[] large = preprocessor.toPixels(squarePng(4096), FORMAT);
+        float[] small = preprocessor.toPixels(squarePng(56), FORMAT);
         assertThat(large).hasSize(784);
         for (int i = 0; i < large.length; i++) {
             assertThat(large[i]).as("pixel %d", i).isCloseTo(small[i], Offset.offset(0.05f));
@@ -62,11 +66,11 @@ class LargePictureTest {
                 Map.of("app.predictions.max-request-pixels", "10000")));
         byte[] picture = squarePng(60);
         PixelBudget budget = new PixelBudget(10_000);
-        preprocessor.toPixels(picture, budget);
-        preprocessor.toPixels(picture, budget);
-        assertThatThrownBy(() -> preprocessor.toPixels(picture, budget))
+        preprocessor.toPixels(picture, FORMAT, budget);
+        preprocessor.toPixels(picture, FORMAT, budget);
+        assertThatThrownBy(() -> preprocessor.toPixels(picture, FORMAT, budget))
                 .isInstanceOf(ValidationFailedException.class)
                 .hasMessageContaining("app.predictions.max-request-pixels");
-        assertThat(preprocessor.toPixels(picture)).as("a request of its own").hasSize(784);
+        assertThat(preprocessor.toPixels(picture, FORMAT)).as("a request of its own").hasSize(784);
     }
 }

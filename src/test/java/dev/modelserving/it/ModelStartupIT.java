@@ -2,6 +2,7 @@ package dev.modelserving.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.support.OnnxModels;
 import dev.modelserving.support.PackagedApp;
 import java.io.IOException;
 import java.net.URI;
@@ -15,47 +16,69 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** What the packaged application does when its model cannot be loaded. */
+/** What the packaged application does when its default model cannot be loaded. */
 class ModelStartupIT {
 
     @Test
     void aModelThatCannotBeLoadedStopsTheStartWithANonZeroExit() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), "failfast-").toAbsolutePath();
+        Path repository = work.resolve("models");
+        Files.createDirectories(repository.resolve("shirts").resolve("1"));
         Path log = work.resolve("app.log");
         Process process = new ProcessBuilder(PackagedApp.command(Map.of(
                 "quarkus.http.port", String.valueOf(PackagedApp.freePort()),
-                "app.model.path", work.resolve("missing.onnx").toString(),
-                "app.model.labels-path", work.resolve("labels.json").toString()), List.of()))
+                "app.models.repository", repository.toString()), List.of()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the start gives up").isTrue();
-        assertThat(process.exitValue()).isNotZero();
-        assertThat(Files.readString(log)).contains("Model 'fashion-mnist' could not be loaded")
-                .contains("missing.onnx").contains("app.model.fail-fast=true");
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(log)).contains("Model 'shirts' could not be loaded")
+                .contains(repository.resolve("shirts/1/model.onnx") + " is missing")
+                .contains("app.model.fail-fast=true");
     }
 
     @Test
-    void aWrongChecksumIsRefused() throws Exception {
+    void aWrongChecksumBesideTheModelIsRefused() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), "checksum-").toAbsolutePath();
+        Path repository = work.resolve("models");
+        Path version = OnnxModels.writeModel(repository, "tabular", 1,
+                OnnxModels.linear(new float[][]{{1, 0}, {0, 1}}, new float[]{0, 0}), null);
+        Files.writeString(version.resolve("model.sha256"), "0".repeat(64) + "  model.onnx\n");
         Path log = work.resolve("app.log");
         Process process = new ProcessBuilder(PackagedApp.command(Map.of(
                 "quarkus.http.port", String.valueOf(PackagedApp.freePort()),
-                "app.model.sha256", "0".repeat(64)), List.of()))
+                "app.models.repository", repository.toString()), List.of()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isNotZero();
-        assertThat(Files.readString(log)).contains("sha256 of the bundled model is").contains("expected 0000");
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(log)).contains("sha256 of " + version.resolve("model.onnx") + " is")
+                .contains("model.sha256 beside it says 0000");
+    }
+
+    @Test
+    void theSingleModelKeysOfEarlierVersionsStopTheStartNamingTheRepository() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target"), "removed-").toAbsolutePath();
+        Path log = work.resolve("app.log");
+        Process process = new ProcessBuilder(PackagedApp.command(Map.of(
+                "quarkus.http.port", String.valueOf(PackagedApp.freePort()),
+                "app.model.path", work.resolve("model.onnx").toString()), List.of()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(log)).contains("app.model.path is no longer read")
+                .contains("app.models.repository");
     }
 
     @Test
     void withoutFailFastItServesWithReadinessDownAndSaysWhy() throws Exception {
         Path work = Files.createTempDirectory(Path.of("target"), "degraded-").toAbsolutePath();
+        Path repository = work.resolve("models");
+        Path version = OnnxModels.writeModel(repository, "shirts", 1, "not an ONNX file".getBytes(), null);
         int port = PackagedApp.freePort();
         Process process = new ProcessBuilder(PackagedApp.command(Map.of(
                 "quarkus.http.port", String.valueOf(port),
                 "quarkus.http.host", "127.0.0.1",
                 "app.model.fail-fast", "false",
-                "app.model.path", work.resolve("missing.onnx").toString(),
-                "app.model.labels-path", work.resolve("labels.json").toString()), List.of()))
+                "app.models.repository", repository.toString()), List.of()))
                 .redirectErrorStream(true).redirectOutput(work.resolve("app.log").toFile()).start();
         try {
             HttpClient client = HttpClient.newHttpClient();
@@ -75,7 +98,8 @@ class ModelStartupIT {
                     URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(ready.body()).contains("\"model\"").contains("DOWN").contains("missing.onnx");
+            assertThat(ready.body()).contains("\"model\"").contains("DOWN")
+                    .contains(version.resolve("model.onnx") + " cannot be served");
             HttpResponse<String> model = client.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/model")).build(),
                     HttpResponse.BodyHandlers.ofString());

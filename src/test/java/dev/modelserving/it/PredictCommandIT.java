@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.support.Fixtures;
+import dev.modelserving.support.OnnxModels;
 import dev.modelserving.support.PackagedApp;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** The packaged application's command line: {@code predict FILE...}, {@code --help}, {@code --version}. */
@@ -55,6 +58,39 @@ class PredictCommandIT {
                 assertThat(line.path("model").path("name").asText()).isEqualTo("fashion-mnist");
             }
         }
+    }
+
+    @Test
+    void classifiesWithAModelOfTheRepositoryItIsGiven() throws Exception {
+        Path folder = Files.createTempDirectory(Path.of("target"), "cli-repository-").toAbsolutePath();
+        Path repository = folder.resolve("models");
+        OnnxModels.writeModel(repository, "colours", 2, OnnxModels.channelMeans(false, 8, 8), """
+                {"labels": ["red", "green", "blue"], "image": {"layout": "NHWC", "resize": "stretch"},
+                 "output": {"softmax": true}}
+                """);
+        OnnxModels.writeModel(repository, "other", 1,
+                OnnxModels.linear(new float[][]{{1}}, new float[]{0}), null);
+        Path green = folder.resolve("green.png");
+        BufferedImage picture = new BufferedImage(40, 20, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 20; y++) {
+            for (int x = 0; x < 40; x++) {
+                picture.setRGB(x, y, 0x00C000);
+            }
+        }
+        ImageIO.write(picture, "png", green.toFile());
+        Run run = run(Map.of(), "predict", "--repository", repository.toString(), "--model=colours",
+                green.toString());
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        JsonNode line = new ObjectMapper().readTree(run.stdout().strip());
+        assertThat(line.path("label").asText()).isEqualTo("green");
+        assertThat(line.path("model").path("name").asText()).isEqualTo("colours");
+        assertThat(line.path("model").path("version").asText()).isEqualTo("2");
+        Run unknown = run(Map.of(), "predict", "--model", "nope", green.toString());
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.stderr()).contains("app.models.default names 'nope'");
+        Run badOption = run(Map.of(), "predict", "--modle", "colours", green.toString());
+        assertThat(badOption.exitCode()).isEqualTo(2);
+        assertThat(badOption.stderr()).contains("predict has no option --modle");
     }
 
     @Test
@@ -104,7 +140,8 @@ class PredictCommandIT {
     void helpAndVersionAnswerWithoutStarting() throws Exception {
         Run help = run(Map.of(), "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.stdout()).contains("predict FILE...").contains("--version");
+        assertThat(help.stdout()).contains("predict [--model NAME] [--repository DIR] FILE...")
+                .contains("--version");
         Run version = run(Map.of(), "--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.stdout().trim()).matches("model-serving \\d+\\.\\d+\\.\\d+.*");

@@ -20,7 +20,7 @@ class ModelResourceTest {
         assertThat(response.jsonPath().getString("name")).isEqualTo("fashion-mnist");
         assertThat(response.jsonPath().getString("version")).isEqualTo("1");
         String shipped;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("models/fashion-mnist/model.sha256")) {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("models/fashion-mnist/1/model.sha256")) {
             shipped = new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\\s+")[0];
         }
         assertThat(response.jsonPath().getString("sha256")).isEqualTo(shipped);

@@ -1,5 +1,7 @@
 package dev.modelserving.support;
 
+import dev.modelserving.model.ImageFormat;
+import dev.modelserving.model.ModelRepository;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Real Fashion-MNIST test pictures (MIT licence) committed as PNGs under src/test/resources/fixtures, with their true
@@ -29,6 +32,12 @@ public final class Fixtures {
     }
 
     private Fixtures() {
+    }
+
+    /** How pictures become the bundled model's input, read from its config.json as the service reads it. */
+    public static ImageFormat bundledImageFormat() {
+        return ModelRepository.open(Optional.empty()).settings("fashion-mnist").image().orElseThrow()
+                .format(List.of(784L), "config.json");
     }
 
     public static List<Fixture> all() {

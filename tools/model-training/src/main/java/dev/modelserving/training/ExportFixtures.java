@@ -32,14 +32,16 @@ public final class ExportFixtures {
 
         float[][] images = IdxFile.readImages(data.resolve("t10k-images-idx3-ubyte.gz"));
         int[] labels = IdxFile.readLabels(data.resolve("t10k-labels-idx1-ubyte.gz"));
-        List<String> outputOrder = Arrays.asList(Files.readString(model.resolve("labels.json"))
-                .replaceAll("[\\[\\]\\n]", "").trim().split("\",\\s*\""));
+        String config = Files.readString(model.resolve("config.json"));
+        String labelList = config.substring(config.indexOf('[', config.indexOf("\"labels\"")) + 1,
+                config.indexOf(']', config.indexOf("\"labels\"")));
+        List<String> outputOrder = Arrays.asList(labelList.replace("\n", "").trim().split("\",\\s*\""));
         outputOrder = outputOrder.stream().map(s -> s.replace("\"", "").trim()).toList();
 
         Files.createDirectories(out);
         StringBuilder csv = new StringBuilder("file,label,predicted\n");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession session = env.createSession(model.resolve("model.onnx").toString(),
+        try (OrtSession session = env.createSession(model.resolve("1").resolve("model.onnx").toString(),
                 new OrtSession.SessionOptions())) {
             for (int i = 0; i < count; i++) {
                 String file = String.format(Locale.ROOT, "test-%05d.png", i);

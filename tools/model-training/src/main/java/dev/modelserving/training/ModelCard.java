@@ -46,7 +46,7 @@ final class ModelCard {
                 - Input `%s`: `FP32`, shape `[-1, 784]`, one row per image, pixels row-major (row 0 first),
                   scaled to 0..1 where 0 is the background and 1 the brightest ink: Fashion-MNIST's pictures are
                   light objects on a black background.
-                - Output `%s`: `FP32`, shape `[-1, 10]`, class probabilities (softmax) in the order of `labels.json`.
+                - Output `%s`: `FP32`, shape `[-1, 10]`, class probabilities (softmax) in the order of the `labels` in `config.json`.
 
                 | index | label |
                 |---|---|

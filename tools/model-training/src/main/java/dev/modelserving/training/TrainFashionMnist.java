@@ -78,19 +78,20 @@ public final class TrainFashionMnist {
         List<String> outputOrder = outputOrder(model);
         checkFeatureOrder(model);
 
-        Files.createDirectories(out);
-        Path onnx = out.resolve("model.onnx");
+        // The repository layout the service reads: <model>/config.json and <model>/1/model.onnx.
+        Path version = Files.createDirectories(out.resolve("1"));
+        Path onnx = version.resolve("model.onnx");
         ((ONNXExportable) model).saveONNXModel("dev.modelserving", 1, onnx);
 
         OnnxCheck check = OnnxCheck.measure(onnx, testX, testY, outputOrder);
         System.out.printf(Locale.ROOT, "ONNX Runtime test accuracy %.4f (%d/%d), input %s, output %s%n",
                 check.accuracy(), check.correct(), testY.length, check.inputName(), check.outputName());
 
-        Files.writeString(out.resolve("labels.json"), labelsJson(outputOrder), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("config.json"), configJson(outputOrder), StandardCharsets.UTF_8);
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(onnx)));
         String command = "../../mvnw -q compile exec:java"
                 + (args.length == 0 ? "" : " -Dexec.args=\"" + String.join(" ", args) + "\"");
-        Files.writeString(out.resolve("model.sha256"), sha256 + "  model.onnx\n", StandardCharsets.US_ASCII);
+        Files.writeString(version.resolve("model.sha256"), sha256 + "  model.onnx\n", StandardCharsets.US_ASCII);
         Files.writeString(out.resolve("MODEL_CARD.md"),
                 ModelCard.render(kind, epochs, factors, seed, trainSeconds, check, testY.length, outputOrder,
                         sha256, command),
@@ -140,13 +141,28 @@ public final class TrainFashionMnist {
         }
     }
 
-    private static String labelsJson(List<String> order) {
-        StringBuilder json = new StringBuilder("[\n");
+    /**
+     * The model's config.json: its labels in output order, and pictures made like the training data (28 x 28
+     * grayscale, fitted by the longer side, light object on dark, flipped when the border is light).
+     */
+    private static String configJson(List<String> order) {
+        StringBuilder json = new StringBuilder("{\n  \"labels\": [");
         for (int i = 0; i < order.size(); i++) {
-            json.append("  \"").append(order.get(i).replace("\"", "\\\"")).append('"')
-                    .append(i + 1 < order.size() ? ",\n" : "\n");
+            json.append(i == 0 ? "" : ", ").append('"').append(order.get(i).replace("\"", "\\\"")).append('"');
         }
-        return json.append("]\n").toString();
+        return json.append("""
+                ],
+                  "image": {
+                    "width": 28,
+                    "height": 28,
+                    "channels": 1,
+                    "resize": "fit",
+                    "invert": "auto"
+                  },
+                  "output": {"softmax": false},
+                  "versionPolicy": {"latest": 1}
+                }
+                """).toString();
     }
 
     /** Evaluation of the exported file with ONNX Runtime. */

@@ -1,0 +1,169 @@
+package dev.modelserving.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * ONNX models with known weights, written by hand as the protobuf messages of onnx.proto (ModelProto, GraphProto,
+ * NodeProto, ...): each test model's output can be computed on paper, so the preprocessing and serving around it can be
+ * proven, not just exercised.
+ */
+public final class OnnxModels {
+
+    static final int FLOAT = 1;
+    private static final int OPSET = 13;
+
+    private OnnxModels() {
+    }
+
+    /**
+     * A colour "classifier" whose three scores are the mean of each channel: a solid red picture scores highest on
+     * class 0. Input {@code [N, 3, h, w]} (NCHW) or {@code [N, h, w, 3]} (NHWC), output {@code [N, 3]}.
+     */
+    public static byte[] channelMeans(boolean channelsFirst, int height, int width) {
+        long[] input = channelsFirst ? new long[]{-1, 3, height, width} : new long[]{-1, height, width, 3};
+        long[] axes = channelsFirst ? new long[]{2, 3} : new long[]{1, 2};
+        return model(List.of(node("ReduceMean", List.of("image"), List.of("scores"), intsAttribute("axes", axes),
+                intAttribute("keepdims", 0))), List.of(valueInfo("image", input)),
+                List.of(valueInfo("scores", -1, 3)), List.of());
+    }
+
+    /**
+     * {@code y = x W + b} for an input {@code [N, rows]} and {@code W} of {@code rows x cols}: outputs by hand for any
+     * input.
+     */
+    public static byte[] linear(float[][] weights, float[] bias) {
+        int rows = weights.length;
+        int cols = bias.length;
+        float[] flat = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(weights[r], 0, flat, r * cols, cols);
+        }
+        return model(List.of(node("MatMul", List.of("x", "W"), List.of("xw")),
+                node("Add", List.of("xw", "b"), List.of("y"))),
+                List.of(valueInfo("x", -1, rows)), List.of(valueInfo("y", -1, cols)),
+                List.of(floatTensor("W", new long[]{rows, cols}, flat), floatTensor("b", new long[]{cols}, bias)));
+    }
+
+    /**
+     * Writes {@code <root>/<name>/<version>/model.onnx} and, when {@code config} is not null, the model's config.json.
+     */
+    public static Path writeModel(Path root, String name, int version, byte[] model, String config) {
+        try {
+            Path dir = Files.createDirectories(root.resolve(name).resolve(String.valueOf(version)));
+            Files.write(dir.resolve("model.onnx"), model);
+            if (config != null) {
+                Files.writeString(root.resolve(name).resolve("config.json"), config);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] model(List<Message> nodes, List<Message> inputs, List<Message> outputs, List<Message> initializers) {
+        Message graph = new Message();
+        nodes.forEach(node -> graph.message(1, node));
+        graph.string(2, "test");
+        initializers.forEach(tensor -> graph.message(5, tensor));
+        inputs.forEach(input -> graph.message(11, input));
+        outputs.forEach(output -> graph.message(12, output));
+        return new Message()
+                .varint(1, 8) // ir_version
+                .string(2, "model-serving-tests")
+                .message(7, graph)
+                .message(8, new Message().string(1, "").varint(2, OPSET))
+                .bytes();
+    }
+
+    static Message node(String op, List<String> inputs, List<String> outputs, Message... attributes) {
+        Message node = new Message();
+        inputs.forEach(input -> node.string(1, input));
+        outputs.forEach(output -> node.string(2, output));
+        node.string(4, op);
+        for (Message attribute : attributes) {
+            node.message(5, attribute);
+        }
+        return node;
+    }
+
+    static Message intAttribute(String name, long value) {
+        return new Message().string(1, name).varint(3, value).varint(20, 2);
+    }
+
+    static Message intsAttribute(String name, long... values) {
+        Message attribute = new Message().string(1, name);
+        for (long value : values) {
+            attribute.varint(8, value);
+        }
+        return attribute.varint(20, 7);
+    }
+
+    /** A tensor's name and type; -1 is a dynamic dimension ("N"). */
+    static Message valueInfo(String name, long... dims) {
+        Message shape = new Message();
+        for (long dim : dims) {
+            shape.message(1, dim < 0 ? new Message().string(2, "N") : new Message().varint(1, dim));
+        }
+        Message tensorType = new Message().varint(1, FLOAT).message(2, shape);
+        return new Message().string(1, name).message(2, new Message().message(1, tensorType));
+    }
+
+    static Message floatTensor(String name, long[] dims, float[] values) {
+        Message tensor = new Message();
+        for (long dim : dims) {
+            tensor.varint(1, dim);
+        }
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : values) {
+            raw.putFloat(value);
+        }
+        return tensor.varint(2, FLOAT).string(8, name).raw(9, raw.array());
+    }
+
+    /** A protobuf message being written: fields in the order they are added. */
+    static final class Message {
+
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Message varint(int field, long value) {
+            writeVarint((long) field << 3);
+            writeVarint(value);
+            return this;
+        }
+
+        Message string(int field, String value) {
+            return raw(field, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Message message(int field, Message value) {
+            return raw(field, value.bytes());
+        }
+
+        Message raw(int field, byte[] value) {
+            writeVarint((long) field << 3 | 2);
+            writeVarint(value.length);
+            out.writeBytes(value);
+            return this;
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+
+        private void writeVarint(long value) {
+            while ((value & ~0x7FL) != 0) {
+                out.write((int) ((value & 0x7F) | 0x80));
+                value >>>= 7;
+            }
+            out.write((int) value);
+        }
+    }
+}
