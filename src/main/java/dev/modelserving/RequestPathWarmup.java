@@ -6,7 +6,8 @@ import dev.modelserving.inference.ImagePreprocessor;
 import dev.modelserving.inference.Prediction;
 import dev.modelserving.inference.RowBatcher;
 import dev.modelserving.model.ImageFormat;
-import dev.modelserving.model.ServedModel;
+import dev.modelserving.model.LoadedModel;
+import dev.modelserving.model.ServedModels;
 import dev.modelserving.predictionlog.PredictionRecord;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Future;
@@ -65,7 +66,7 @@ public class RequestPathWarmup {
     }
 
     private final WarmupConfig config;
-    private final ServedModel served;
+    private final ServedModels served;
     private final ImagePreprocessor preprocessor;
     private final BatchedInference inference;
     private final ObjectMapper json;
@@ -73,7 +74,7 @@ public class RequestPathWarmup {
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile Outcome outcome;
 
-    public RequestPathWarmup(WarmupConfig config, ServedModel served, ImagePreprocessor preprocessor,
+    public RequestPathWarmup(WarmupConfig config, ServedModels served, ImagePreprocessor preprocessor,
             BatchedInference inference, ObjectMapper json, Vertx vertx) {
         this.config = config;
         this.served = served;
@@ -110,7 +111,7 @@ public class RequestPathWarmup {
     }
 
     private String run(String host, int port, long deadline) {
-        Optional<ServedModel.Loaded> model = served.current();
+        Optional<LoadedModel> model = served.current();
         String name = model.map(m -> m.metadata().name()).orElse("");
         List<byte[]> pictures = List.of(picture("png", 28, 28), picture("jpeg", 640, 480), picture("png", 300, 200));
         Buffer picture = Buffer.buffer(pictures.get(0));
@@ -146,10 +147,10 @@ public class RequestPathWarmup {
     }
 
     /** Decodes, preprocesses and classifies the pictures through the runners, and writes the answers as JSON. */
-    private void classify(ServedModel.Loaded model, ImageFormat format, List<byte[]> pictures) {
+    private void classify(LoadedModel model, ImageFormat format, List<byte[]> pictures) {
         for (byte[] picture : pictures) {
             float[] pixels = preprocessor.toPixels(picture, format);
-            float[] scores = inference.run(() -> new RowBatcher.Work<>(pixels, 1, rows -> rows[0])).await()
+            float[] scores = inference.run(model, () -> new RowBatcher.Work<>(pixels, 1, rows -> rows[0])).await()
                     .atMost(config.timeout());
             Prediction answer = Prediction.from(model.probabilities(scores), model.labels(),
                     new Prediction.ModelRef(model.metadata().name(), model.metadata().version()));
@@ -209,7 +210,7 @@ public class RequestPathWarmup {
                 + base64.encodeToString(signature);
     }
 
-    private static byte[] v2Request(Optional<ServedModel.Loaded> model) {
+    private static byte[] v2Request(Optional<LoadedModel> model) {
         int features = model.map(m -> m.classifier().features()).orElse(1);
         String shape = model.map(m -> m.classifier().inputDims().toString().replace(" ", "").substring(1))
                 .orElse("1]");

@@ -86,7 +86,8 @@ class GeneratedClientIT {
         assertThat(new UsersApi(client(token)).getCurrentUser().getUsername()).isEqualTo(username);
 
         Fixtures.Fixture picture = Fixtures.first();
-        Prediction prediction = new PredictionsApi(client(token)).classifyPicture(picture.path().toFile());
+        // Without a model or version: the default model's newest version.
+        Prediction prediction = new PredictionsApi(client(token)).classifyPicture(picture.path().toFile(), null, null);
         assertThat(prediction.getLabel()).isEqualTo(picture.predicted());
 
         List<File> pictures = Fixtures.all().stream().limit(3).map(fixture -> fixture.path().toFile()).toList();
@@ -94,7 +95,7 @@ class GeneratedClientIT {
         ordering.setBearerToken(token);
         // A 202 has a task as its body where the generated method expects the 201's order: the status and the
         // Location header say what was answered.
-        new OrdersApi(ordering).placeOrder(UUID.randomUUID().toString(), "respond-async", pictures);
+        new OrdersApi(ordering).placeOrder(UUID.randomUUID().toString(), "respond-async", pictures, null, null);
         assertThat(ordering.getStatusCode()).isEqualTo(202);
         String location = ordering.getResponseHeaders().entrySet().stream()
                 .filter(header -> header.getKey().equalsIgnoreCase("Location")).findFirst().orElseThrow().getValue()

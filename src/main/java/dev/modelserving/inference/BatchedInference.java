@@ -1,23 +1,32 @@
 package dev.modelserving.inference;
 
+import dev.modelserving.model.Classifier;
+import dev.modelserving.model.LoadedModel;
 import dev.modelserving.model.ModelConfig;
-import dev.modelserving.model.ServedModel;
+import dev.modelserving.problem.ProblemException;
+import dev.modelserving.problem.ShuttingDownException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * The served model behind a {@link RowBatcher}: requests' work is prepared and run on {@code app.model.batching} runner
- * threads, never on the event loop, and the result comes back on the request's own Vert.x context (so the response is
- * written, and logged, from there as for any other request).
+ * Each served model version behind a {@link RowBatcher} of its own (its runners, its queue: a slow model does not hold
+ * up another): requests' work is prepared and run on {@code app.model.batching} runner threads, never on the event
+ * loop, and the result comes back on the request's own Vert.x context (so the response is written, and logged, from
+ * there as for any other request).
  */
 // Created at startup, so that a wrong batching setting stops the start instead of failing the first request.
 @Startup
@@ -27,22 +36,29 @@ public class BatchedInference {
     private static final long STOP_TIMEOUT_MILLIS = 10_000;
     private static final Logger LOG = Logger.getLogger(BatchedInference.class);
 
-    private final RowBatcher batcher;
+    private final ModelConfig.Batching batching;
+    private final DistributionSummary batchRows;
+    /** A model version's runners and its meters. */
+    private record Runners(RowBatcher batcher, Timer queue, Timer compute, Tags tags) {
+    }
 
-    public BatchedInference(ServedModel served, ModelConfig config, MeterRegistry metrics) {
-        DistributionSummary batchRows = DistributionSummary.builder("model.batch.rows")
+    private final MeterRegistry metrics;
+    /** Runners by model version; the Classifier is the key because it is the session, compared by identity. */
+    private final Map<Classifier, Runners> runners = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    public BatchedInference(ModelConfig config, MeterRegistry metrics) {
+        this.metrics = metrics;
+        this.batchRows = DistributionSummary.builder("model.batch.rows")
                 .description("Rows per model run of synchronous inference").register(metrics);
-        ModelConfig.Batching batching = config.batching();
+        this.batching = config.batching();
         // Checked here rather than with constraint annotations: validating config mappings bootstraps Hibernate
         // Validator during startup, which measured ~0.4 s of launch time.
         requirePositive("app.model.batching.threads", batching.threadCount());
         requirePositive("app.model.batching.max-rows", batching.maxRows());
         requirePositive("app.model.batching.queue-capacity", batching.queueCapacity());
-        this.batcher = new RowBatcher("inference", batching.threadCount(),
-                () -> served.current().map(ServedModel.Loaded::maxBatchRows).orElse(batching.maxRows()),
-                batching.queueCapacity(), (blocks, rows) -> served.require().classifier().run(blocks, rows),
-                batchRows::record);
-        metrics.gauge("model.batch.waiting", batcher, RowBatcher::waiting);
+        metrics.gauge("model.batch.waiting", runners,
+                all -> all.values().stream().mapToInt(r -> r.batcher().waiting()).sum());
     }
 
     private static void requirePositive(String key, int value) {
@@ -52,12 +68,20 @@ public class BatchedInference {
     }
 
     /**
-     * Queues work for the model. The supplier runs on a runner thread and may throw a problem exception (bad input)
-     * that fails this request only.
+     * Queues work for the model version. The supplier runs on a runner thread and may throw a problem exception (bad
+     * input) that fails this request only.
      */
-    public <T> Uni<T> run(Supplier<RowBatcher.Work<T>> prepare) {
+    public <T> Uni<T> run(LoadedModel model, Supplier<RowBatcher.Work<T>> prepare) {
         return Uni.createFrom().deferred(() -> {
-            CompletableFuture<T> result = batcher.submit(prepare);
+            Runners runners = runners(model);
+            CompletableFuture<T> result;
+            try {
+                result = runners.batcher().submit(timed(runners, prepare));
+            } catch (RuntimeException e) {
+                count(runners, e);
+                throw e;
+            }
+            result.whenComplete((value, failure) -> count(runners, failure));
             Context context = Vertx.currentContext();
             return Uni.createFrom().emitter(emitter -> result.whenComplete((value, failure) -> {
                 Runnable deliver = () -> {
@@ -78,10 +102,76 @@ public class BatchedInference {
         });
     }
 
+    /** The version's runners and meters, started on its first request. */
+    private Runners runners(LoadedModel model) {
+        if (stopping) {
+            throw new ShuttingDownException("The service is shutting down; send the request to another replica");
+        }
+        return runners.computeIfAbsent(model.classifier(), classifier -> {
+            Tags tags = Tags.of("model", model.metadata().name(), "version", model.metadata().version());
+            return new Runners(new RowBatcher("inference-" + model.metadata().name() + "-"
+                    + model.metadata().version(), batching.threadCount(), model.maxBatchRows(),
+                    batching.queueCapacity(), classifier::run, batchRows::record),
+                    Timer.builder("model.inference.queue").description("Time requests wait for a runner of the model")
+                            .tags(tags).publishPercentileHistogram().register(metrics),
+                    Timer.builder("model.inference.compute")
+                            .description("Runner time of a request: decoding or parsing, its model run, its answer")
+                            .tags(tags).publishPercentileHistogram().register(metrics),
+                    tags);
+        });
+    }
+
+    /** The work, timed: queued from now until a runner takes it, computed from then until its answer is made. */
+    private static <T> Supplier<RowBatcher.Work<T>> timed(Runners runners, Supplier<RowBatcher.Work<T>> prepare) {
+        long submitted = System.nanoTime();
+        return () -> {
+            long taken = System.nanoTime();
+            runners.queue().record(taken - submitted, TimeUnit.NANOSECONDS);
+            RowBatcher.Work<T> work;
+            try {
+                work = prepare.get();
+            } catch (RuntimeException | Error e) {
+                runners.compute().record(System.nanoTime() - taken, TimeUnit.NANOSECONDS);
+                throw e;
+            }
+            return new RowBatcher.Work<>(work.values(), work.rows(), output -> {
+                try {
+                    return work.finish().apply(output);
+                } finally {
+                    runners.compute().record(System.nanoTime() - taken, TimeUnit.NANOSECONDS);
+                }
+            });
+        };
+    }
+
+    /**
+     * {@code model_inference_requests_total{model, version, outcome}}: success; invalid (the request was at fault,
+     * 4xx); rejected (queue full, shutting down: 503); error (anything else).
+     */
+    private void count(Runners runners, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        String outcome;
+        if (cause == null) {
+            outcome = "success";
+        } else if (cause instanceof ProblemException problem) {
+            outcome = problem.type().status() < 500 ? "invalid" : "rejected";
+        } else {
+            outcome = "error";
+        }
+        metrics.counter("model.inference.requests", runners.tags().and("outcome", outcome)).increment();
+    }
+
     /** Lets the runners finish their queue (they append prediction-log lines while they do), then stops them. */
     public void stop() throws InterruptedException {
-        if (!batcher.stop(STOP_TIMEOUT_MILLIS)) {
-            LOG.warnf("Inference runners still busy %d ms after shutdown began; stopped", STOP_TIMEOUT_MILLIS);
+        stopping = true;
+        long deadline = System.nanoTime() + STOP_TIMEOUT_MILLIS * 1_000_000;
+        for (Runners version : runners.values()) {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            if (!version.batcher().stop(left)) {
+                LOG.warnf("Inference runners still busy %d ms after shutdown began; stopped", STOP_TIMEOUT_MILLIS);
+            }
         }
     }
 }

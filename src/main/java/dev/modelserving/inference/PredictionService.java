@@ -1,7 +1,8 @@
 package dev.modelserving.inference;
 
 import dev.modelserving.model.ImageFormat;
-import dev.modelserving.model.ServedModel;
+import dev.modelserving.model.LoadedModel;
+import dev.modelserving.model.ServedModels;
 import dev.modelserving.predictionlog.PredictionLog;
 import dev.modelserving.predictionlog.PredictionRecord;
 import io.smallrye.mutiny.Uni;
@@ -21,13 +22,13 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class PredictionService {
 
-    private final ServedModel served;
+    private final ServedModels served;
     private final ImagePreprocessor preprocessor;
     private final PredictionLog log;
     private final BatchedInference batched;
     private final Clock clock;
 
-    public PredictionService(ServedModel served, ImagePreprocessor preprocessor, PredictionLog log,
+    public PredictionService(ServedModels served, ImagePreprocessor preprocessor, PredictionLog log,
             BatchedInference batched, Clock clock) {
         this.served = served;
         this.preprocessor = preprocessor;
@@ -36,11 +37,14 @@ public class PredictionService {
         this.clock = clock;
     }
 
-    /** Decodes and classifies one PNG/JPEG picture on an inference runner; a 422 problem when it is not one. */
-    public Uni<Prediction> classifyImage(byte[] image, PredictionContext context) {
-        ServedModel.Loaded model = served.require();
+    /**
+     * Decodes and classifies one PNG/JPEG picture on an inference runner of the named model (the default one when
+     * {@code name} is null), in {@code version} or its newest ready one; a 422 problem when it is not a picture.
+     */
+    public Uni<Prediction> classifyImage(byte[] image, String name, String version, PredictionContext context) {
+        LoadedModel model = served.require(name, version);
         ImageFormat format = model.requireImage();
-        return batched.run(() -> {
+        return batched.run(model, () -> {
             long started = System.nanoTime();
             float[] pixels = preprocessor.toPixels(image, format);
             return new RowBatcher.Work<>(pixels, 1, outputs -> predictionOf(model, outputs[0],
@@ -51,7 +55,7 @@ public class PredictionService {
     /** Decodes and classifies one PNG/JPEG picture; a 422 problem when it is not one. */
     public Prediction classifyImageNow(byte[] image, PredictionContext context) {
         long started = System.nanoTime();
-        ServedModel.Loaded model = served.require();
+        LoadedModel model = served.require();
         float[] pixels = preprocessor.toPixels(image, model.requireImage());
         float[][] outputs = model.classifier().run(pixels, 1);
         return predictionOf(model, outputs[0], (System.nanoTime() - started) / 1_000, context);
@@ -59,14 +63,16 @@ public class PredictionService {
 
     /**
      * Classifies rows of model inputs in one model run (far cheaper per row than one run each for a small model, where
-     * the run's fixed cost dominates); one prediction, and one log line, per row.
+     * the run's fixed cost dominates) with the named model and version (null: the default model, its newest ready
+     * version); one prediction, and one log line, per row.
      */
-    public List<Prediction> classifyRowsNow(List<float[]> rows, PredictionContext context) {
+    public List<Prediction> classifyRowsNow(String name, String version, List<float[]> rows,
+            PredictionContext context) {
         if (rows.isEmpty()) {
             return List.of();
         }
         long started = System.nanoTime();
-        ServedModel.Loaded model = served.require();
+        LoadedModel model = served.require(name, version);
         model.requireLabels();
         float[][] outputs = model.classifier().run(rows);
         long perRowMicros = (System.nanoTime() - started) / 1_000 / rows.size();
@@ -83,13 +89,11 @@ public class PredictionService {
      * input; each row is logged with its most likely label (its index when the model has no labels). The answer is the
      * model's output as it is, logits included: softmax is for classification answers.
      */
-    public <T> Uni<T> infer(Supplier<RowBatcher.Work<T>> prepare, PredictionContext context) {
-        served.require();
-        return batched.run(() -> {
+    public <T> Uni<T> infer(LoadedModel model, Supplier<RowBatcher.Work<T>> prepare, PredictionContext context) {
+        return batched.run(model, () -> {
             long started = System.nanoTime();
             RowBatcher.Work<T> work = prepare.get();
             return new RowBatcher.Work<>(work.values(), work.rows(), outputs -> {
-                ServedModel.Loaded model = served.require();
                 long perRowMicros = (System.nanoTime() - started) / 1_000 / Math.max(1, work.rows());
                 for (int i = 0; i < outputs.length; i++) {
                     requireFinite(outputs[i], i);
@@ -106,7 +110,7 @@ public class PredictionService {
     }
 
     /** The prediction for one row of the model's output, logged. */
-    private Prediction predictionOf(ServedModel.Loaded model, float[] output, long micros,
+    private Prediction predictionOf(LoadedModel model, float[] output, long micros,
             PredictionContext context) {
         float[] probabilities = model.probabilities(output);
         requireFinite(probabilities, 0);
@@ -115,14 +119,14 @@ public class PredictionService {
         return prediction;
     }
 
-    private void record(ServedModel.Loaded model, String label, float confidence, long micros,
+    private void record(LoadedModel model, String label, float confidence, long micros,
             PredictionContext context) {
         log.append(new PredictionRecord(PredictionRecord.newId(), Instant.now(clock), context.requestId(),
                 context.user(),
                 model.metadata().name(), model.metadata().version(), label, confidence, micros, context.orderId()));
     }
 
-    private static Prediction.ModelRef modelRef(ServedModel.Loaded model) {
+    private static Prediction.ModelRef modelRef(LoadedModel model) {
         return new Prediction.ModelRef(model.metadata().name(), model.metadata().version());
     }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -41,7 +40,7 @@ public final class RowBatcher {
     private static final long IDLE_POLL_MILLIS = 100;
 
     private final Model model;
-    private final IntSupplier maxRows;
+    private final int maxRows;
     private final int capacity;
     private final IntConsumer batchObserver;
     private final BlockingQueue<Job<?>> queue;
@@ -55,11 +54,6 @@ public final class RowBatcher {
      * @param batchObserver told the row count of every model run
      */
     RowBatcher(String name, int threads, int maxRows, int capacity, Model model, IntConsumer batchObserver) {
-        this(name, threads, () -> maxRows, capacity, model, batchObserver);
-    }
-
-    /** With the rows at most in one run asked before each run: the served model's setting. */
-    RowBatcher(String name, int threads, IntSupplier maxRows, int capacity, Model model, IntConsumer batchObserver) {
         this.model = model;
         this.maxRows = maxRows;
         this.capacity = capacity;
@@ -151,7 +145,6 @@ public final class RowBatcher {
             List<Job<?>> batch = new ArrayList<>();
             batch.add(first);
             int rows = first.work.rows();
-            int maxRows = this.maxRows.getAsInt();
             while (rows < maxRows) {
                 Job<?> next = queue.poll();
                 if (next == null) {

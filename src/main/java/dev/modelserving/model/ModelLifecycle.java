@@ -1,11 +1,14 @@
 package dev.modelserving.model;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,28 +26,39 @@ public class ModelLifecycle {
 
     private final ModelConfig config;
     private final ModelsConfig models;
-    private final ServedModel served;
+    private final ServedModels served;
+    private final MeterRegistry metrics;
 
-    public ModelLifecycle(ModelConfig config, ModelsConfig models, ServedModel served) {
+    public ModelLifecycle(ModelConfig config, ModelsConfig models, ServedModels served, MeterRegistry metrics) {
         this.config = config;
         this.models = models;
         this.served = served;
+        this.metrics = metrics;
     }
 
-    /** Loads, checks and warms the model; fails startup when it cannot, unless {@code app.model.fail-fast=false}. */
+    /**
+     * Loads, checks and warms every model of the repository, each version its policy selects. A model or version that
+     * cannot be loaded is UNAVAILABLE with the reason while the others serve; when the default model has no version
+     * ready, the start fails, unless {@code app.model.fail-fast=false}.
+     */
     public void load() {
         rejectRemovedKeys();
-        long started = System.nanoTime();
         ModelRepository repository = ModelRepository.open(models.repository());
         String name = models.defaultName().orElse(PREFERRED_DEFAULT);
         try {
             name = defaultName(repository);
-            ServedModel.Loaded model = load(repository, name, started);
-            served.ready(model);
-            ModelMetadata meta = model.metadata();
-            LOG.infof("Model '%s' version %s loaded from %s in %d ms (sha256 %s, %d labels)", meta.name(),
-                    meta.version(), meta.source(), meta.loadMillis(), meta.sha256(), meta.labels().size());
-        } catch (Exception e) {
+            served.defaultModel(name);
+            for (String model : repository.names()) {
+                served.put(loadModel(repository, model));
+            }
+            LoadedModel ready = served.current().orElseThrow(() -> new InvalidModelException(served.index().stream()
+                    .filter(entry -> entry.name().equals(served.defaultName()))
+                    .map(entry -> (entry.version().isEmpty() ? "" : "version " + entry.version() + ": ")
+                            + entry.reason())
+                    .reduce((a, b) -> a + "; " + b).orElse("it is not in the repository")));
+            LOG.infof("Serving %d model(s) from %s; the default is '%s' version %s", repository.names().size(),
+                    repository.location(), name, ready.metadata().version());
+        } catch (RuntimeException e) {
             String reason = "loading failed: " + e.getMessage();
             served.notReady(reason);
             if (config.failFast()) {
@@ -52,18 +66,20 @@ public class ModelLifecycle {
                         e.getMessage());
                 throw new IllegalStateException("model '" + name + "' could not be loaded: " + e.getMessage(), e);
             }
-            LOG.errorf(e, "Model '%s' could not be loaded; serving with readiness DOWN (app.model.fail-fast=false)",
-                    name);
+            LOG.errorf("Model '%s' could not be loaded; serving with readiness DOWN (app.model.fail-fast=false): %s",
+                    name, e.getMessage());
         }
     }
 
-    /** Readiness DOWN and the model's session closed: last in the shutdown, after the runners stopped. */
+    /** Readiness DOWN and every session closed: last in the shutdown, after the runners stopped. */
     public void close() {
-        served.current().ifPresent(model -> {
-            served.notReady("the service is shutting down");
+        served.notReady("the service is shutting down");
+        List<LoadedModel> all = served.all();
+        served.clear();
+        for (LoadedModel model : all) {
             model.classifier().close();
-            LOG.infof("Model '%s' closed", model.metadata().name());
-        });
+            LOG.infof("Model '%s' closed", model.id());
+        }
     }
 
     /** A key of the single-model configuration, replaced by the repository, stops the start naming the new keys. */
@@ -99,18 +115,51 @@ public class ModelLifecycle {
                 + " models " + names + "; set app.models.default to the one requests use when they name none");
     }
 
-    private ServedModel.Loaded load(ModelRepository repository, String name, long started) {
-        if (!ModelRepository.NAME.matcher(name).matches()) {
-            throw new InvalidModelException("'" + name + "' is not a model name: use 1 to 64 of A-Z a-z 0-9 _ . -");
+    /** The model's versions, each loaded or UNAVAILABLE with its reason; the model UNAVAILABLE when none can be. */
+    private ServedModels.Model loadModel(ModelRepository repository, String name) {
+        try {
+            if (!ModelRepository.NAME.matcher(name).matches()) {
+                throw new InvalidModelException(repository.location() + "/" + name + ": '" + name
+                        + "' is not a model name: use 1 to 64 of A-Z a-z 0-9 _ . -");
+            }
+            ModelSettings settings = repository.settings(name);
+            ModelRepository.Versions present = repository.versions(name);
+            present.invalid().values().forEach(reason -> LOG.errorf("Model '%s': %s", name, reason));
+            List<Integer> selected = settings.versionPolicy().select(present.valid());
+            if (selected.isEmpty()) {
+                throw new InvalidModelException(repository.location() + "/" + name + "/" + ModelRepository.CONFIG
+                        + ": 'versionPolicy' selects none of the versions " + present.valid());
+            }
+            List<ServedModels.Version> versions = new ArrayList<>();
+            for (int version : selected) {
+                Gauge.builder("model.loaded", served, s -> s.isReady(name, version) ? 1 : 0)
+                        .description("1 while the model version serves, 0 otherwise")
+                        .tags("model", name, "version", String.valueOf(version)).register(metrics);
+                long started = System.nanoTime();
+                try {
+                    LoadedModel model = load(repository, name, settings, version, started);
+                    versions.add(ServedModels.Version.ready(model));
+                    ModelMetadata meta = model.metadata();
+                    LOG.infof("Model '%s' version %s loaded from %s in %d ms (sha256 %s, %d labels)", meta.name(),
+                            meta.version(), meta.source(), meta.loadMillis(), meta.sha256(), meta.labels().size());
+                } catch (RuntimeException e) {
+                    versions.add(new ServedModels.Version(version, ServedModels.State.UNAVAILABLE, e.getMessage(),
+                            null));
+                    LOG.errorf("Model '%s' version %d is unavailable: %s", name, version, e.getMessage());
+                }
+            }
+            boolean any = versions.stream().anyMatch(v -> v.state() == ServedModels.State.READY);
+            return new ServedModels.Model(name, any ? ServedModels.State.READY : ServedModels.State.UNAVAILABLE,
+                    any ? "" : "no version could be loaded", List.copyOf(versions), present.invalid());
+        } catch (RuntimeException e) {
+            LOG.errorf("Model '%s' is unavailable: %s", name, e.getMessage());
+            return new ServedModels.Model(name, ServedModels.State.UNAVAILABLE, e.getMessage(), List.of(),
+                    Map.of());
         }
-        ModelSettings settings = repository.settings(name);
-        SortedSet<Integer> present = repository.versions(name);
-        List<Integer> selected = settings.versionPolicy().select(present);
-        if (selected.isEmpty()) {
-            throw new InvalidModelException("the versionPolicy of model '" + name + "' selects none of its versions "
-                    + present);
-        }
-        int version = selected.get(0);
+    }
+
+    private LoadedModel load(ModelRepository repository, String name, ModelSettings settings, int version,
+            long started) {
         ModelRepository.ModelFile file = repository.model(name, version);
         Classifier classifier;
         try {
@@ -127,7 +176,7 @@ public class ModelLifecycle {
             }
             Optional<ImageFormat> image = settings.image().map(i -> i.format(classifier.inputDims(), configFile));
             int maxBatchRows = settings.maxBatchRows().orElse(config.batching().maxRows());
-            ServedModel.Loaded draft = new ServedModel.Loaded(classifier, null, labels, image, settings.softmax(),
+            LoadedModel draft = new LoadedModel(classifier, null, labels, image, settings.softmax(),
                     maxBatchRows);
             warmUp(draft, file.location());
             long loadMillis = (System.nanoTime() - started) / 1_000_000;
@@ -139,7 +188,7 @@ public class ModelLifecycle {
                             new TensorSpec(classifier.inputName(), "FP32", List.copyOf(inputShape)),
                             new TensorSpec(classifier.outputName(), "FP32", List.of(-1L, (long) classifier.classes()))),
                     labels, Instant.now(), loadMillis);
-            return new ServedModel.Loaded(classifier, metadata, labels, image, settings.softmax(), maxBatchRows);
+            return new LoadedModel(classifier, metadata, labels, image, settings.softmax(), maxBatchRows);
         } catch (RuntimeException e) {
             classifier.close();
             throw e;
@@ -150,7 +199,7 @@ public class ModelLifecycle {
      * Runs the model on blank input and checks that it answers one row; a classifier's row, softmax applied when its
      * config asks for it, must be one probability per label.
      */
-    private void warmUp(ServedModel.Loaded model, String file) {
+    private void warmUp(LoadedModel model, String file) {
         Classifier classifier = model.classifier();
         for (int i = 0; i < Math.max(1, config.warmupRuns()); i++) {
             float[][] scores = classifier.run(new float[classifier.features()], 1);

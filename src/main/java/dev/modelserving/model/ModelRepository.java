@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -77,31 +78,38 @@ public final class ModelRepository {
     }
 
     /**
-     * The model's version directories: positive integers. Anything else in the model's directory is an error naming it,
-     * so that a version misnamed {@code v2} is not silently never served.
+     * A model's version directories: the positive whole numbers, and why each other directory is not one (so that a
+     * version misnamed {@code v2} is reported, not silently never served).
      */
-    public SortedSet<Integer> versions(String name) {
+    public record Versions(SortedSet<Integer> valid, Map<String, String> invalid) {
+    }
+
+    /** The model's version directories; none at all is an error naming the directory. */
+    public Versions versions(String name) {
         if (root.isEmpty()) {
-            return new TreeSet<>(BUNDLED.getOrDefault(name, List.of()));
+            return new Versions(new TreeSet<>(BUNDLED.getOrDefault(name, List.of())), Map.of());
         }
         SortedSet<Integer> versions = new TreeSet<>();
+        Map<String, String> invalid = new TreeMap<>();
         Path dir = root.get().resolve(name);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
             for (Path entry : entries) {
                 String version = entry.getFileName().toString();
-                if (!version.matches("[1-9][0-9]{0,8}")) {
-                    throw new InvalidModelException(entry + " is not a version directory: versions are positive "
-                            + "whole numbers, as 1, 2, 3");
+                if (version.matches("[1-9][0-9]{0,8}")) {
+                    versions.add(Integer.parseInt(version));
+                } else {
+                    invalid.put(version, entry + " is not a version directory: versions are positive whole numbers, "
+                            + "as 1, 2, 3");
                 }
-                versions.add(Integer.parseInt(version));
             }
         } catch (IOException e) {
             throw new InvalidModelException(dir + " cannot be read: " + e, e);
         }
         if (versions.isEmpty()) {
-            throw new InvalidModelException(dir + " has no version directory (" + dir + "/1/" + MODEL + ")");
+            throw new InvalidModelException(dir + " has no version directory (" + dir + "/1/" + MODEL + ")"
+                    + (invalid.isEmpty() ? "" : "; " + String.join("; ", invalid.values())));
         }
-        return versions;
+        return new Versions(versions, Map.copyOf(invalid));
     }
 
     /** The version's model file, checked against its {@code model.sha256} when there is one. */

@@ -16,12 +16,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 // Methods readable in a native image: AllowedMethods reads their JAX-RS annotations for the Allow header.
 @RegisterForReflection(methods = true, fields = false)
 @Path("/model")
-@Tag(name = "Model", description = "The served model")
+@Tag(name = "Model", description = "The served models")
 public class ModelResource {
 
-    private final ServedModel served;
+    private final ServedModels served;
 
-    public ModelResource(ServedModel served) {
+    public ModelResource(ServedModels served) {
         this.served = served;
     }
 

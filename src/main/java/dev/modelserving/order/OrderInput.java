@@ -13,9 +13,11 @@ import java.util.List;
  * time through a stream was most of a task's time). A version byte comes first so that a later format can still read
  * tasks queued by an older replica.
  */
-record OrderInput(String orderId, long price, String requestId, String user, List<float[]> rows) {
+record OrderInput(String orderId, long price, String requestId, String user, String model, String version,
+        List<float[]> rows) {
 
-    private static final byte VERSION = 1;
+    /** 2 added the model and its version; 1 (without them: the default model) is still read. */
+    private static final byte VERSION = 2;
     private static final int NULL = -1;
 
     PredictionContext context() {
@@ -24,7 +26,7 @@ record OrderInput(String orderId, long price, String requestId, String user, Lis
 
     byte[] encode() {
         int rowLength = rows.isEmpty() ? 0 : rows.get(0).length;
-        byte[][] texts = {utf8(orderId), utf8(requestId), utf8(user)};
+        byte[][] texts = {utf8(orderId), utf8(requestId), utf8(user), utf8(model), utf8(version)};
         long size = 1 + Long.BYTES + 2 * Integer.BYTES + (long) rows.size() * rowLength * Float.BYTES;
         for (byte[] text : texts) {
             size += Integer.BYTES + (text == null ? 0 : text.length);
@@ -49,12 +51,14 @@ record OrderInput(String orderId, long price, String requestId, String user, Lis
         try {
             ByteBuffer in = ByteBuffer.wrap(stored);
             byte version = in.get();
-            if (version != VERSION) {
+            if (version != 1 && version != VERSION) {
                 throw new IllegalArgumentException("order input version " + version + " is not known here");
             }
             String orderId = text(in);
             String requestId = text(in);
             String user = text(in);
+            String model = version == 1 ? null : text(in);
+            String modelVersion = version == 1 ? null : text(in);
             long price = in.getLong();
             int count = in.getInt();
             int rowLength = in.getInt();
@@ -65,7 +69,7 @@ record OrderInput(String orderId, long price, String requestId, String user, Lis
                 in.position(in.position() + rowLength * Float.BYTES);
                 rows.add(row);
             }
-            return new OrderInput(orderId, price, requestId, user, rows);
+            return new OrderInput(orderId, price, requestId, user, model, modelVersion, rows);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("stored order input is truncated", e);
         }

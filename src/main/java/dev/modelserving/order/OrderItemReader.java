@@ -5,7 +5,8 @@ import dev.modelserving.inference.PayloadTooLargeException;
 import dev.modelserving.inference.PixelBudget;
 import dev.modelserving.inference.PredictionsConfig;
 import dev.modelserving.model.ImageFormat;
-import dev.modelserving.model.ServedModel;
+import dev.modelserving.model.LoadedModel;
+import dev.modelserving.model.ServedModels;
 import dev.modelserving.problem.Problem;
 import dev.modelserving.problem.ProblemException;
 import dev.modelserving.problem.ValidationFailedException;
@@ -21,12 +22,12 @@ import java.util.List;
 @ApplicationScoped
 public class OrderItemReader {
 
-    private final ServedModel served;
+    private final ServedModels served;
     private final ImagePreprocessor preprocessor;
     private final OrderConfig config;
     private final PredictionsConfig images;
 
-    public OrderItemReader(ServedModel served, ImagePreprocessor preprocessor, OrderConfig config,
+    public OrderItemReader(ServedModels served, ImagePreprocessor preprocessor, OrderConfig config,
             PredictionsConfig images) {
         this.served = served;
         this.preprocessor = preprocessor;
@@ -34,28 +35,34 @@ public class OrderItemReader {
         this.images = images;
     }
 
-    public List<float[]> fromJson(OrderRequest request) {
+    /** The JSON items, for the model (and version) the request names, else the default model. */
+    public OrderItems fromJson(OrderRequest request) {
         List<OrderRequest.Item> items = request == null || request.items() == null ? List.of() : request.items();
         checkCount(items.size(), "/items");
-        ImageFormat format = served.require().requireImage();
+        LoadedModel model = request == null ? served.require() : served.require(request.model(), request.version());
+        ImageFormat format = model.requireImage();
         PixelBudget budget = new PixelBudget(images.maxRequestPixels());
         List<float[]> rows = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             rows.add(fromJsonItem(items.get(i), i, format, budget));
         }
-        return rows;
+        return new OrderItems(model, rows);
     }
 
-    /** Pictures uploaded as the multipart parts named {@code images}, in order. */
-    public List<float[]> fromImages(List<byte[]> pictures) {
+    /**
+     * Pictures uploaded as the multipart parts named {@code images}, in order, for the named model (the default one
+     * when {@code name} is null) and version (its newest when null).
+     */
+    public OrderItems fromImages(List<byte[]> pictures, String name, String version) {
         checkCount(pictures.size(), "/images");
-        ImageFormat format = served.require().requireImage();
+        LoadedModel model = served.require(name, version);
+        ImageFormat format = model.requireImage();
         PixelBudget budget = new PixelBudget(images.maxRequestPixels());
         List<float[]> rows = new ArrayList<>(pictures.size());
         for (int i = 0; i < pictures.size(); i++) {
             rows.add(decode(pictures.get(i), "images[" + i + "]", "/images/" + i, format, budget));
         }
-        return rows;
+        return new OrderItems(model, rows);
     }
 
     private float[] fromJsonItem(OrderRequest.Item item, int index, ImageFormat format, PixelBudget budget) {

@@ -37,7 +37,8 @@ final class OrderJob implements TaskJob {
         for (int from = 0; from < rows.size(); from += ROWS_PER_RUN) {
             control.stopIfCancelled();
             List<float[]> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_RUN));
-            for (Prediction prediction : predictions.classifyRowsNow(chunk, context)) {
+            for (Prediction prediction : predictions.classifyRowsNow(input.model(), input.version(), chunk,
+                    context)) {
                 products.add(product(prediction, input.price()));
             }
             control.progressed(products.size());

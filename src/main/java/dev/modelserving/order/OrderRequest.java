@@ -10,7 +10,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 @RegisterForReflection
 @Schema(name = "OrderRequest")
-public record OrderRequest(List<Item> items) {
+public record OrderRequest(
+        List<Item> items,
+        @Schema(description = "The model to classify with; default: app.models.default",
+                example = "fashion-mnist") String model,
+        @Schema(description = "Its version; default: its newest ready version", example = "1") String version) {
 
     @RegisterForReflection
     @Schema(name = "OrderItem", description = "Exactly one of image or pixels")

@@ -115,16 +115,17 @@ public class OrderResource {
     @Parameter(in = ParameterIn.HEADER, name = IDEMPOTENCY_KEY, description = IDEMPOTENCY_KEY_DOC,
             schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKeys.MAX_LENGTH))
     public Uni<Response> placeMultipart(@RestForm("images") List<FileUpload> images,
+            @RestForm("model") String model, @RestForm("version") String version,
             @HeaderParam("Prefer") String prefer, HttpServerRequest http) {
         List<FileUpload> parts = images == null ? List.of() : List.copyOf(images);
-        return place(() -> items.fromImages(readAll(parts)), prefer, http);
+        return place(() -> items.fromImages(readAll(parts), model, version), prefer, http);
     }
 
     /**
      * The {@code Idempotency-Key} is read from the request itself: a {@code @HeaderParam} turns an empty header into no
      * header, and an empty key must be a 400, not an order without a key.
      */
-    private Uni<Response> place(Supplier<List<float[]>> readItems, String prefer, HttpServerRequest http) {
+    private Uni<Response> place(Supplier<OrderItems> readItems, String prefer, HttpServerRequest http) {
         boolean preferAsync = prefer != null && prefer.toLowerCase(Locale.ROOT).contains(RESPOND_ASYNC);
         String key = IdempotencyKeys.check(http.getHeader(IDEMPOTENCY_KEY));
         String owner = caller.get().name();

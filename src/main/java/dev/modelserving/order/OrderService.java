@@ -55,15 +55,15 @@ public class OrderService {
     /**
      * Reads every item (422 naming the first bad one), then classifies them at once or hands them to a task.
      *
-     * @param readItems blocking: decodes the request's items into model rows
+     * @param readItems blocking: decodes the request's items into rows of the model that must classify them
      * @param idempotencyKey the client's key for this order, or null
      */
-    public Uni<Placed> place(String owner, Supplier<List<float[]>> readItems, boolean preferAsync,
+    public Uni<Placed> place(String owner, Supplier<OrderItems> readItems, boolean preferAsync,
             PredictionContext context, String idempotencyKey) {
         Uni<Placed> placeNew = Uni.createFrom().deferred(() -> blocking.run(readItems))
-                .flatMap(rows -> rows.size() <= config.syncLimit() && !preferAsync
-                        ? placeNow(owner, rows, context, idempotencyKey)
-                        : placeInBackground(owner, rows, context, idempotencyKey));
+                .flatMap(items -> items.rows().size() <= config.syncLimit() && !preferAsync
+                        ? placeNow(owner, items, context, idempotencyKey)
+                        : placeInBackground(owner, items, context, idempotencyKey));
         if (idempotencyKey == null) {
             return placeNew;
         }
@@ -90,11 +90,13 @@ public class OrderService {
         });
     }
 
-    private Uni<Placed> placeNow(String owner, List<float[]> rows, PredictionContext context, String key) {
+    private Uni<Placed> placeNow(String owner, OrderItems items, PredictionContext context, String key) {
         String id = UUID.randomUUID().toString();
+        List<float[]> rows = items.rows();
         return blocking.run(() -> {
             List<Product> products = new ArrayList<>(rows.size());
-            for (var prediction : predictions.classifyRowsNow(rows, context.forOrder(id))) {
+            for (var prediction : predictions.classifyRowsNow(items.modelName(), items.modelVersion(), rows,
+                    context.forOrder(id))) {
                 products.add(OrderJob.product(prediction, config.pricePerItem()));
             }
             Instant now = Instant.now(clock);
@@ -103,9 +105,11 @@ public class OrderService {
         }).flatMap(order -> orders.insert(order).replaceWith(new Placed(order, Optional.empty(), false)));
     }
 
-    private Uni<Placed> placeInBackground(String owner, List<float[]> rows, PredictionContext context, String key) {
+    private Uni<Placed> placeInBackground(String owner, OrderItems items, PredictionContext context, String key) {
         String id = UUID.randomUUID().toString();
-        OrderInput input = new OrderInput(id, config.pricePerItem(), context.requestId(), context.user(), rows);
+        List<float[]> rows = items.rows();
+        OrderInput input = new OrderInput(id, config.pricePerItem(), context.requestId(), context.user(),
+                items.modelName(), items.modelVersion(), rows);
         AtomicReference<Order> created = new AtomicReference<>();
         return blocking.run(input::encode).flatMap(encoded -> tasks.submit(OrderTaskHandler.KIND, owner, rows.size(),
                 taskId -> {

@@ -1,7 +1,7 @@
 package dev.modelserving.v2;
 
 import dev.modelserving.inference.PredictionContext;
-import dev.modelserving.model.ServedModel;
+import dev.modelserving.model.ServedModels;
 import dev.modelserving.user.CurrentCaller;
 import dev.modelserving.web.OpenApiConventions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -37,12 +37,12 @@ public class InferenceResource {
 
     static final String SERVER_NAME = "model-serving";
 
-    private final ServedModel served;
+    private final ServedModels served;
     private final TensorInference inference;
     private final CurrentCaller caller;
     private final BuildInfo build;
 
-    public InferenceResource(ServedModel served, TensorInference inference, CurrentCaller caller, BuildInfo build) {
+    public InferenceResource(ServedModels served, TensorInference inference, CurrentCaller caller, BuildInfo build) {
         this.served = served;
         this.inference = inference;
         this.caller = caller;
@@ -87,7 +87,18 @@ public class InferenceResource {
     @APIResponse(responseCode = "200", description = "Name, versions, platform, inputs and outputs")
     @APIResponse(responseCode = "404", description = "No such model")
     public V2Protocol.ModelMetadata model(@PathParam("name") String name) {
-        return inference.metadata(name);
+        return inference.metadata(name, null);
+    }
+
+    @GET
+    @Path("/models/{name}/versions/{version}")
+    @Operation(operationId = "getModelVersionMetadata", summary = "Model version metadata",
+            description = "Open Inference Protocol: as the model's metadata, for one of its versions.",
+            extensions = @Extension(name = OpenApiConventions.NEEDS_MODEL, value = "true"))
+    @APIResponse(responseCode = "200", description = "Name, versions, platform, inputs and outputs")
+    @APIResponse(responseCode = "404", description = "No such model or version")
+    public V2Protocol.ModelMetadata modelVersion(@PathParam("name") String name, @PathParam("version") String version) {
+        return inference.metadata(name, version);
     }
 
     @GET
@@ -98,7 +109,19 @@ public class InferenceResource {
     @APIResponse(responseCode = "200", description = "Ready")
     @APIResponse(responseCode = "404", description = "No such model")
     public V2Protocol.ModelReady modelReady(@PathParam("name") String name) {
-        return inference.ready(name);
+        return inference.ready(name, null);
+    }
+
+    @GET
+    @Path("/models/{name}/versions/{version}/ready")
+    @Operation(operationId = "getModelVersionReadiness", summary = "Model version readiness",
+            description = "Open Inference Protocol: whether that version of the model can serve inference now.",
+            extensions = @Extension(name = OpenApiConventions.NEEDS_MODEL, value = "true"))
+    @APIResponse(responseCode = "200", description = "Ready")
+    @APIResponse(responseCode = "404", description = "No such model or version")
+    public V2Protocol.ModelReady modelVersionReady(@PathParam("name") String name,
+            @PathParam("version") String version) {
+        return inference.ready(name, version);
     }
 
     /** The body is taken as bytes, which the event loop buffers without looking at them. */
@@ -123,6 +146,24 @@ public class InferenceResource {
     @APIResponse(responseCode = "503", description = "The model is not loaded, or the server is overloaded "
             + "(app.model.batching.queue-capacity); Retry-After says when to retry")
     public Uni<V2Protocol.InferenceResponse> infer(@PathParam("name") String name, byte[] body) {
-        return inference.infer(name, body, PredictionContext.ofRequest(caller.get().name()));
+        return inference.infer(name, null, body, PredictionContext.ofRequest(caller.get().name()));
+    }
+
+    @POST
+    @Path("/models/{name}/versions/{version}/infer")
+    @Authenticated
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "inferTensorsWithVersion", summary = "Run one version of the model on a batch of rows",
+            description = "Open Inference Protocol: as the model's inference, answered by that version.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = V2Protocol.InferenceRequest.class)))
+    @APIResponse(responseCode = "200", description = "The version's output",
+            content = @Content(schema = @Schema(implementation = V2Protocol.InferenceResponse.class)))
+    @APIResponse(responseCode = "400", description = "Malformed JSON, or an input that does not fit the version")
+    @APIResponse(responseCode = "404", description = "No such model or version")
+    @APIResponse(responseCode = "503", description = "The version is not loaded, or the server is overloaded")
+    public Uni<V2Protocol.InferenceResponse> inferVersion(@PathParam("name") String name,
+            @PathParam("version") String version, byte[] body) {
+        return inference.infer(name, version, body, PredictionContext.ofRequest(caller.get().name()));
     }
 }

@@ -6,30 +6,30 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.inference.PredictionService;
 import dev.modelserving.inference.RowBatcher;
+import dev.modelserving.model.LoadedModel;
 import dev.modelserving.model.ModelConfig;
 import dev.modelserving.model.ModelMetadata;
-import dev.modelserving.model.ServedModel;
+import dev.modelserving.model.ServedModels;
 import dev.modelserving.problem.InvalidJsonException;
 import dev.modelserving.problem.InvalidRequestException;
-import dev.modelserving.problem.ResourceNotFoundException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.util.List;
 
 /**
- * The Open Inference Protocol's view of the served model: its metadata, its readiness, and inference on tensors. A
- * request names the model; another name is a 404 (checked first), a model not loaded yet a 503.
+ * The Open Inference Protocol's view of the served models: their metadata, their readiness, and inference on tensors. A
+ * request names the model and perhaps its version; one there is not is a 404, one not loaded (yet) a 503.
  */
 @ApplicationScoped
 public class TensorInference {
 
-    private final ServedModel served;
+    private final ServedModels served;
     private final ModelConfig config;
     private final PredictionService predictions;
     private final ObjectReader requests;
 
-    public TensorInference(ServedModel served, ModelConfig config, PredictionService predictions, ObjectMapper json) {
+    public TensorInference(ServedModels served, ModelConfig config, PredictionService predictions, ObjectMapper json) {
         this.served = served;
         this.config = config;
         this.predictions = predictions;
@@ -39,14 +39,16 @@ public class TensorInference {
                 .with(StreamReadFeature.USE_FAST_DOUBLE_PARSER.mappedFeature());
     }
 
-    public V2Protocol.ModelMetadata metadata(String name) {
-        ModelMetadata meta = loaded(name).metadata();
-        return new V2Protocol.ModelMetadata(meta.name(), List.of(meta.version()), meta.platform(),
+    /** The version's metadata (the newest ready one when {@code version} is null), with every ready version. */
+    public V2Protocol.ModelMetadata metadata(String name, String version) {
+        ModelMetadata meta = served.require(name, version).metadata();
+        List<String> versions = served.readyVersions(name).stream().map(m -> m.metadata().version()).toList();
+        return new V2Protocol.ModelMetadata(meta.name(), versions, meta.platform(),
                 List.of(meta.signature().input()), List.of(meta.signature().output()));
     }
 
-    public V2Protocol.ModelReady ready(String name) {
-        loaded(name);
+    public V2Protocol.ModelReady ready(String name, String version) {
+        served.require(name, version);
         return new V2Protocol.ModelReady(name, true);
     }
 
@@ -54,9 +56,10 @@ public class TensorInference {
      * Runs the model on the request's rows. The body is parsed and checked on an inference runner (it is up to
      * {@code max-batch} rows of CPU work), in one model run with the rows of other requests waiting at the same time.
      */
-    public Uni<V2Protocol.InferenceResponse> infer(String name, byte[] body, PredictionContext context) {
-        ServedModel.Loaded model = loaded(name);
-        return predictions.infer(() -> rows(model, readRequest(body)), context);
+    public Uni<V2Protocol.InferenceResponse> infer(String name, String version, byte[] body,
+            PredictionContext context) {
+        LoadedModel model = served.require(name, version);
+        return predictions.infer(model, () -> rows(model, readRequest(body)), context);
     }
 
     private V2Protocol.InferenceRequest readRequest(byte[] body) {
@@ -72,7 +75,7 @@ public class TensorInference {
     }
 
     /** The request's rows, checked against the model's signature, and how to answer with their output. */
-    private RowBatcher.Work<V2Protocol.InferenceResponse> rows(ServedModel.Loaded model,
+    private RowBatcher.Work<V2Protocol.InferenceResponse> rows(LoadedModel model,
             V2Protocol.InferenceRequest request) {
         ModelMetadata meta = model.metadata();
         InferenceRequestReader.Batch batch = InferenceRequestReader.read(request, meta.signature().input(),
@@ -87,14 +90,5 @@ public class TensorInference {
                     new V2Protocol.OutputTensor(meta.signature().output().name(), List.of((long) batch.size(),
                             (long) classes), "FP32", flat)));
         });
-    }
-
-    private ServedModel.Loaded loaded(String name) {
-        ServedModel.Loaded model = served.require();
-        if (!model.metadata().name().equals(name)) {
-            throw new ResourceNotFoundException(
-                    "Model '" + name + "' not found; this server serves '" + model.metadata().name() + "'");
-        }
-        return model;
     }
 }

@@ -3,7 +3,7 @@ package dev.modelserving.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.modelserving.model.ServedModel;
+import dev.modelserving.model.ServedModels;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.DataInputStream;
@@ -37,7 +37,7 @@ class AccuracyTest {
     PredictionService predictions;
 
     @Inject
-    ServedModel served;
+    ServedModels served;
 
     static boolean datasetInstalled() {
         return Files.isRegularFile(DATASET.resolve("t10k-images-idx3-ubyte.gz"));
@@ -55,7 +55,8 @@ class AccuracyTest {
             int n = Math.min(BATCH, labels.length - start);
             float[] rows = Arrays.copyOfRange(images, start * PIXELS, (start + n) * PIXELS);
             // Through the inference runners, as V2 requests are served.
-            float[][] probabilities = predictions.infer(() -> new RowBatcher.Work<>(rows, n, output -> output),
+            float[][] probabilities = predictions.infer(served.require(),
+                    () -> new RowBatcher.Work<>(rows, n, output -> output),
                     PredictionContext.NONE).await().atMost(Duration.ofSeconds(30));
             for (int i = 0; i < n; i++) {
                 int best = 0;
