@@ -8,7 +8,7 @@
 #
 # Knobs: BENCH_PORT (18080), BENCH_DURATION (15s), BENCH_WARMUP (5s), BENCH_REPEATS (3), BENCH_LAUNCHES (10),
 # BENCH_ORDERS (100), BENCH_SKIP_BUILD (unset), BENCH_SKIP_KAFKA (unset: bench/kafka.sh runs after the load),
-# BENCH_SKIP_START (unset: bench/start.sh runs last, with a JDK 25).
+# BENCH_SKIP_SWAP (unset: bench/swap.sh runs after it), BENCH_SKIP_START (unset: bench/start.sh runs last, with a JDK 25).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -266,6 +266,13 @@ if [ -n "${BENCH_SKIP_KAFKA:-}" ]; then
     log "Kafka sink skipped (BENCH_SKIP_KAFKA)"
 else
     BENCH_SKIP_BUILD=1 bench/kafka.sh
+fi
+
+# --- models from a repository: a hot swap under load and a colour model (bench/swap.sh) ----------------------------
+if [ -n "${BENCH_SKIP_SWAP:-}" ]; then
+    log "hot swap and colour model skipped (BENCH_SKIP_SWAP)"
+else
+    BENCH_SKIP_BUILD=1 bench/swap.sh
 fi
 
 # --- cold start: the image's command line against the plain jar, in one run (bench/start.sh) ---------------------

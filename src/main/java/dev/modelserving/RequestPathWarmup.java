@@ -7,6 +7,7 @@ import dev.modelserving.inference.Prediction;
 import dev.modelserving.inference.RowBatcher;
 import dev.modelserving.model.ImageFormat;
 import dev.modelserving.model.LoadedModel;
+import dev.modelserving.model.ModelLease;
 import dev.modelserving.model.ServedModels;
 import dev.modelserving.predictionlog.PredictionRecord;
 import io.quarkus.vertx.http.HttpServerStart;
@@ -127,7 +128,7 @@ public class RequestPathWarmup {
         try {
             while (rounds < config.rounds() && System.nanoTime() < deadline) {
                 if (model.isPresent() && model.get().image().isPresent() && !model.get().labels().isEmpty()) {
-                    classify(model.get(), model.get().image().get(), pictures);
+                    classify(model.get().image().get(), pictures);
                 }
                 send(client, unexpected, 200, HttpMethod.GET, "/model", null, null, null);
                 send(client, unexpected, 200, HttpMethod.GET, "/v2/models/" + name, null, null, null);
@@ -146,23 +147,30 @@ public class RequestPathWarmup {
         return unexpected.isEmpty() ? summary : summary + "; unexpected answers: " + unexpected;
     }
 
-    /** Decodes, preprocesses and classifies the pictures through the runners, and writes the answers as JSON. */
-    private void classify(LoadedModel model, ImageFormat format, List<byte[]> pictures) {
+    /** Each picture classified with the default model, held (a hot swap waits for it to be done) picture by picture. */
+    private void classify(ImageFormat format, List<byte[]> pictures) {
         for (byte[] picture : pictures) {
-            float[] pixels = preprocessor.toPixels(picture, format);
-            float[] scores = inference.run(model, () -> new RowBatcher.Work<>(pixels, 1, rows -> rows[0])).await()
-                    .atMost(config.timeout());
-            Prediction answer = Prediction.from(model.probabilities(scores), model.labels(),
-                    new Prediction.ModelRef(model.metadata().name(), model.metadata().version()));
-            // The answer and the prediction-log line as requests write them; the line is not appended.
-            PredictionRecord line = new PredictionRecord(PredictionRecord.newId(), Instant.now(), "warm-up", "warm-up",
-                    model.metadata().name(), model.metadata().version(), answer.label(), answer.confidence(), 0, null);
-            try {
-                json.writeValueAsBytes(answer);
-                json.writeValueAsString(line);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            try (ModelLease lease = served.lease(null, null)) {
+                classify(lease.model(), format, picture);
             }
+        }
+    }
+
+    /** Decodes, preprocesses and classifies one picture through the runners, and writes the answer as JSON. */
+    private void classify(LoadedModel model, ImageFormat format, byte[] picture) {
+        float[] pixels = preprocessor.toPixels(picture, format);
+        float[] scores = inference.run(model, () -> new RowBatcher.Work<>(pixels, 1, rows -> rows[0])).await()
+                .atMost(config.timeout());
+        Prediction answer = Prediction.from(model.probabilities(scores), model.labels(),
+                new Prediction.ModelRef(model.metadata().name(), model.metadata().version()));
+        // The answer and the prediction-log line as requests write them; the line is not appended.
+        PredictionRecord line = new PredictionRecord(PredictionRecord.newId(), Instant.now(), "warm-up", "warm-up",
+                model.metadata().name(), model.metadata().version(), answer.label(), answer.confidence(), 0, null);
+        try {
+            json.writeValueAsBytes(answer);
+            json.writeValueAsString(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.modelserving.inference;
 import dev.modelserving.model.Classifier;
 import dev.modelserving.model.LoadedModel;
 import dev.modelserving.model.ModelConfig;
+import dev.modelserving.model.RetiredModel;
 import dev.modelserving.problem.ProblemException;
 import dev.modelserving.problem.ShuttingDownException;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -14,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -161,6 +163,15 @@ public class BatchedInference {
             outcome = "error";
         }
         metrics.counter("model.inference.requests", runners.tags().and("outcome", outcome)).increment();
+    }
+
+    /** A version replaced by a hot swap, idle now: its runners stop (at once: nothing is queued) before it closes. */
+    void onRetired(@Observes RetiredModel retired) throws InterruptedException {
+        Runners version = runners.remove(retired.model().classifier());
+        if (version != null && !version.batcher().stop(STOP_TIMEOUT_MILLIS)) {
+            LOG.warnf("Runners of model %s still busy %d ms after it was retired; stopped", retired.model().id(),
+                    STOP_TIMEOUT_MILLIS);
+        }
     }
 
     /** Lets the runners finish their queue (they append prediction-log lines while they do), then stops them. */

@@ -2,6 +2,7 @@ package dev.modelserving.inference;
 
 import dev.modelserving.model.ImageFormat;
 import dev.modelserving.model.LoadedModel;
+import dev.modelserving.model.ModelLease;
 import dev.modelserving.model.ServedModels;
 import dev.modelserving.predictionlog.PredictionLog;
 import dev.modelserving.predictionlog.PredictionRecord;
@@ -11,7 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Classifies pictures and pixel rows with the served model and writes one prediction-log line per classified item. The
@@ -42,23 +43,42 @@ public class PredictionService {
      * {@code name} is null), in {@code version} or its newest ready one; a 422 problem when it is not a picture.
      */
     public Uni<Prediction> classifyImage(byte[] image, String name, String version, PredictionContext context) {
-        LoadedModel model = served.require(name, version);
-        ImageFormat format = model.requireImage();
-        return batched.run(model, () -> {
-            long started = System.nanoTime();
-            float[] pixels = preprocessor.toPixels(image, format);
-            return new RowBatcher.Work<>(pixels, 1, outputs -> predictionOf(model, outputs[0],
-                    (System.nanoTime() - started) / 1_000, context));
+        return leased(name, version, model -> {
+            ImageFormat format = model.requireImage();
+            return batched.run(model, () -> {
+                long started = System.nanoTime();
+                float[] pixels = preprocessor.toPixels(image, format);
+                return new RowBatcher.Work<>(pixels, 1, outputs -> predictionOf(model, outputs[0],
+                        (System.nanoTime() - started) / 1_000, context));
+            });
+        });
+    }
+
+    /**
+     * Runs {@code work} with the model version held until its answer (or failure, or cancellation): a hot swap that
+     * replaces the version meanwhile closes it only after that.
+     */
+    private <T> Uni<T> leased(String name, String version, Function<LoadedModel, Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            ModelLease lease = served.lease(name, version);
+            try {
+                return work.apply(lease.model()).onTermination().invoke(lease::close);
+            } catch (RuntimeException e) {
+                lease.close();
+                throw e;
+            }
         });
     }
 
     /** Decodes and classifies one PNG/JPEG picture; a 422 problem when it is not one. */
     public Prediction classifyImageNow(byte[] image, PredictionContext context) {
         long started = System.nanoTime();
-        LoadedModel model = served.require();
-        float[] pixels = preprocessor.toPixels(image, model.requireImage());
-        float[][] outputs = model.classifier().run(pixels, 1);
-        return predictionOf(model, outputs[0], (System.nanoTime() - started) / 1_000, context);
+        try (ModelLease lease = served.lease(null, null)) {
+            LoadedModel model = lease.model();
+            float[] pixels = preprocessor.toPixels(image, model.requireImage());
+            float[][] outputs = model.classifier().run(pixels, 1);
+            return predictionOf(model, outputs[0], (System.nanoTime() - started) / 1_000, context);
+        }
     }
 
     /**
@@ -72,15 +92,17 @@ public class PredictionService {
             return List.of();
         }
         long started = System.nanoTime();
-        LoadedModel model = served.require(name, version);
-        model.requireLabels();
-        float[][] outputs = model.classifier().run(rows);
-        long perRowMicros = (System.nanoTime() - started) / 1_000 / rows.size();
-        List<Prediction> predictions = new ArrayList<>(rows.size());
-        for (float[] row : outputs) {
-            predictions.add(predictionOf(model, row, perRowMicros, context));
+        try (ModelLease lease = served.lease(name, version)) {
+            LoadedModel model = lease.model();
+            model.requireLabels();
+            float[][] outputs = model.classifier().run(rows);
+            long perRowMicros = (System.nanoTime() - started) / 1_000 / rows.size();
+            List<Prediction> predictions = new ArrayList<>(rows.size());
+            for (float[] row : outputs) {
+                predictions.add(predictionOf(model, row, perRowMicros, context));
+            }
+            return predictions;
         }
-        return predictions;
     }
 
     /**
@@ -89,10 +111,11 @@ public class PredictionService {
      * input; each row is logged with its most likely label (its index when the model has no labels). The answer is the
      * model's output as it is, logits included: softmax is for classification answers.
      */
-    public <T> Uni<T> infer(LoadedModel model, Supplier<RowBatcher.Work<T>> prepare, PredictionContext context) {
-        return batched.run(model, () -> {
+    public <T> Uni<T> infer(String name, String version, Function<LoadedModel, RowBatcher.Work<T>> prepare,
+            PredictionContext context) {
+        return leased(name, version, model -> batched.run(model, () -> {
             long started = System.nanoTime();
-            RowBatcher.Work<T> work = prepare.get();
+            RowBatcher.Work<T> work = prepare.apply(model);
             return new RowBatcher.Work<>(work.values(), work.rows(), outputs -> {
                 long perRowMicros = (System.nanoTime() - started) / 1_000 / Math.max(1, work.rows());
                 for (int i = 0; i < outputs.length; i++) {
@@ -106,7 +129,7 @@ public class PredictionService {
                 }
                 return work.finish().apply(outputs);
             });
-        });
+        }));
     }
 
     /** The prediction for one row of the model's output, logged. */

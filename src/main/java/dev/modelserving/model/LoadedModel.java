@@ -6,11 +6,12 @@ import java.util.Optional;
 
 /**
  * A usable model version: the session, what it is, its labels in output order (empty when its config names none), how
- * pictures become its input (empty when it takes none), whether its output needs a softmax to be probabilities, and the
- * rows at most in one of its runs.
+ * pictures become its input (empty when it takes none), whether its output needs a softmax to be probabilities, the
+ * rows at most in one of its runs, the checksum of the config.json it was loaded with (a hot swap reloads a version
+ * whose model file or config changed), and who is using its session.
  */
 public record LoadedModel(Classifier classifier, ModelMetadata metadata, List<String> labels,
-        Optional<ImageFormat> image, boolean softmax, int maxBatchRows) {
+        Optional<ImageFormat> image, boolean softmax, int maxBatchRows, String configSha256, SessionUsage usage) {
 
     /** The model's output row as class probabilities: softmax applied when the model returns logits. */
     public float[] probabilities(float[] output) {
@@ -35,8 +36,8 @@ public record LoadedModel(Classifier classifier, ModelMetadata metadata, List<St
         return labels;
     }
 
-    /** Its name and version, as logs and metrics say them. */
+    /** Its name and version, as logs say them: {@code 'fashion-mnist' version 1}. */
     public String id() {
-        return metadata.name() + " version " + metadata.version();
+        return "'" + metadata.name() + "' version " + metadata.version();
     }
 }

@@ -1,26 +1,31 @@
 package dev.modelserving.model;
 
+import dev.modelserving.problem.ResourceNotFoundException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
+import jakarta.enterprise.event.Event;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
- * Loads, checks and warms the default model of the repository when the application starts, and closes it when the
- * application stops. Until the model is loaded, readiness is DOWN ({@link ModelReadinessCheck}) and predictions answer
- * 503.
+ * Loads every model of the repository when the application starts, reloads one when its files change (a hot swap: the
+ * new version is loaded and warmed up beside the serving one, then swapped in; the old one is closed after its last
+ * request), and closes them all when the application stops. Until the default model is loaded, readiness is DOWN
+ * ({@link ModelReadinessCheck}) and predictions answer 503.
  */
 @ApplicationScoped
 public class ModelLifecycle {
 
     private static final Logger LOG = Logger.getLogger(ModelLifecycle.class);
-    private static final double PROBABILITY_TOLERANCE = 1e-3;
     /** The model a repository's requests go to when nothing names another and it has more than one. */
     static final String PREFERRED_DEFAULT = "fashion-mnist";
 
@@ -28,12 +33,28 @@ public class ModelLifecycle {
     private final ModelsConfig models;
     private final ServedModels served;
     private final MeterRegistry metrics;
+    private final Event<RetiredModel> retirements;
+    private final ModelLoader loader;
+    /** Whether the startup load is done: before it, there is nothing to reload. */
+    private volatile boolean loaded;
+    /**
+     * Closes replaced versions once their last request is done. Off the request's thread: that may be an event loop or
+     * one of the very runners being stopped.
+     */
+    private final ExecutorService closer = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "model-closer");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public ModelLifecycle(ModelConfig config, ModelsConfig models, ServedModels served, MeterRegistry metrics) {
+    public ModelLifecycle(ModelConfig config, ModelsConfig models, ServedModels served, MeterRegistry metrics,
+            Event<RetiredModel> retirements) {
         this.config = config;
         this.models = models;
         this.served = served;
         this.metrics = metrics;
+        this.retirements = retirements;
+        this.loader = new ModelLoader(config);
     }
 
     /**
@@ -41,15 +62,15 @@ public class ModelLifecycle {
      * cannot be loaded is UNAVAILABLE with the reason while the others serve; when the default model has no version
      * ready, the start fails, unless {@code app.model.fail-fast=false}.
      */
-    public void load() {
+    public synchronized void load() {
         rejectRemovedKeys();
-        ModelRepository repository = ModelRepository.open(models.repository());
+        ModelRepository repository = repository();
         String name = models.defaultName().orElse(PREFERRED_DEFAULT);
         try {
             name = defaultName(repository);
             served.defaultModel(name);
             for (String model : repository.names()) {
-                served.put(loadModel(repository, model));
+                served.put(loadModel(repository, model, null));
             }
             LoadedModel ready = served.current().orElseThrow(() -> new InvalidModelException(served.index().stream()
                     .filter(entry -> entry.name().equals(served.defaultName()))
@@ -58,6 +79,7 @@ public class ModelLifecycle {
                     .reduce((a, b) -> a + "; " + b).orElse("it is not in the repository")));
             LOG.infof("Serving %d model(s) from %s; the default is '%s' version %s", repository.names().size(),
                     repository.location(), name, ready.metadata().version());
+            loaded = true;
         } catch (RuntimeException e) {
             String reason = "loading failed: " + e.getMessage();
             served.notReady(reason);
@@ -68,55 +90,125 @@ public class ModelLifecycle {
             }
             LOG.errorf("Model '%s' could not be loaded; serving with readiness DOWN (app.model.fail-fast=false): %s",
                     name, e.getMessage());
+            loaded = true;
         }
+    }
+
+    /**
+     * Reads the model's files again and swaps in what changed: new versions, versions whose model file or config.json
+     * changed, versions no longer there or no longer selected. Unchanged versions keep serving untouched; a version
+     * that fails to load leaves the versions serving before in place. A model directory that is gone is unloaded.
+     *
+     * @return the model's index entries afterwards
+     */
+    public synchronized List<ServedModels.IndexEntry> reload(String name) {
+        ModelRepository repository = repository();
+        if (!repository.names().contains(name)) {
+            if (served.contains(name) && served.model(name).orElseThrow().state() != ServedModels.State.UNAVAILABLE) {
+                unload(name, "its directory was removed from the repository");
+            }
+            throw new ResourceNotFoundException("There is no model '" + name + "' in the repository "
+                    + repository.location());
+        }
+        ServedModels.Model previous = served.model(name).orElse(null);
+        ServedModels.Model next = loadModel(repository, name, previous);
+        if (previous != null && previous.newestReady().isPresent()
+                && next.versions().stream().noneMatch(v -> v.state() == ServedModels.State.READY)) {
+            // Nothing new could be loaded: keep what served, and say why the files on disk are not used.
+            List<ServedModels.Version> kept = new ArrayList<>(previous.versions());
+            next.versions().stream().filter(v -> kept.stream().noneMatch(k -> k.version() == v.version()))
+                    .forEach(kept::add);
+            kept.sort((a, b) -> Integer.compare(b.version(), a.version()));
+            next = new ServedModels.Model(name, previous.state(),
+                    "the repository's files could not be loaded, so what was loaded before serves: " + next.reason()
+                            + next.versions().stream().filter(v -> v.state() != ServedModels.State.READY)
+                                    .map(v -> " version " + v.version() + ": " + v.reason()).reduce("", String::concat),
+                    List.copyOf(kept), next.invalidVersions());
+        }
+        served.put(next);
+        retireReplaced(previous, next);
+        return served.index().stream().filter(entry -> entry.name().equals(name)).toList();
+    }
+
+    /** Stops serving the model: its versions close after their last requests. */
+    public synchronized void unload(String name, String why) {
+        ServedModels.Model previous = served.model(name).orElseThrow(() -> new ResourceNotFoundException(
+                "There is no model '" + name + "' loaded"));
+        ServedModels.Model next = new ServedModels.Model(name, ServedModels.State.UNAVAILABLE, "unloaded: " + why,
+                List.of(), Map.of());
+        served.put(next);
+        retireReplaced(previous, next);
+        LOG.infof("Model '%s' unloaded: %s", name, why);
     }
 
     /** Readiness DOWN and every session closed: last in the shutdown, after the runners stopped. */
-    public void close() {
+    public synchronized void close() {
+        loaded = false;
         served.notReady("the service is shutting down");
         List<LoadedModel> all = served.all();
         served.clear();
+        closer.shutdown();
         for (LoadedModel model : all) {
             model.classifier().close();
-            LOG.infof("Model '%s' closed", model.id());
+            LOG.infof("Model %s closed", model.id());
         }
     }
 
-    /** A key of the single-model configuration, replaced by the repository, stops the start naming the new keys. */
-    private void rejectRemovedKeys() {
-        Set<String> removed = config.removedKeysSet().keySet();
-        if (!removed.isEmpty()) {
-            throw new IllegalStateException(String.join(", ", removed) + (removed.size() == 1 ? " is" : " are")
-                    + " no longer read: models are served from a model repository. Set app.models.repository to a "
-                    + "directory holding <name>/config.json (labels, image settings) and <name>/<version>/model.onnx "
-                    + "(with an optional model.sha256 beside it), and app.models.default to the model's name; see "
-                    + "the README, \"Serve your own model\"");
-        }
+    /** Whether the startup load is done (reloads before it would race it). */
+    boolean loaded() {
+        return loaded;
     }
 
-    /** The configured default model, else {@value #PREFERRED_DEFAULT}, else the repository's only model. */
-    private String defaultName(ModelRepository repository) {
-        List<String> names = repository.names();
-        Optional<String> configured = models.defaultName();
-        if (configured.isPresent()) {
-            if (!names.contains(configured.get())) {
-                throw new InvalidModelException("app.models.default names '" + configured.get()
-                        + "', which is not in the repository " + repository.location() + " (it has " + names + ")");
+    /** Fingerprints of the repository's model directories, for {@link RepositoryPoller}: empty for the bundled one. */
+    Map<String, String> fingerprints() {
+        return repository().fingerprints();
+    }
+
+    private ModelRepository repository() {
+        return ModelRepository.open(models.repository());
+    }
+
+    /** The versions of {@code previous} that {@code next} does not serve any more: closed after their last request. */
+    private void retireReplaced(ServedModels.Model previous, ServedModels.Model next) {
+        if (previous == null) {
+            return;
+        }
+        for (ServedModels.Version old : previous.versions()) {
+            if (old.model() != null && next.versions().stream().noneMatch(v -> v.model() == old.model())) {
+                LoadedModel model = old.model();
+                LOG.infof("Model %s is replaced; its session closes after its last request (%d in flight)",
+                        model.id(), model.usage().inFlight());
+                model.usage().retire(() -> closeLater(model));
             }
-            return configured.get();
         }
-        if (names.contains(PREFERRED_DEFAULT) || names.isEmpty()) {
-            return PREFERRED_DEFAULT;
-        }
-        if (names.size() == 1) {
-            return names.get(0);
-        }
-        throw new InvalidModelException("the repository " + repository.location() + " has " + names.size()
-                + " models " + names + "; set app.models.default to the one requests use when they name none");
     }
 
-    /** The model's versions, each loaded or UNAVAILABLE with its reason; the model UNAVAILABLE when none can be. */
-    private ServedModels.Model loadModel(ModelRepository repository, String name) {
+    private void closeLater(LoadedModel model) {
+        try {
+            closer.execute(() -> closeRetired(model));
+        } catch (RejectedExecutionException shuttingDown) {
+            // The application is stopping and the runners are stopped already: close it here.
+            closeRetired(model);
+        }
+    }
+
+    private void closeRetired(LoadedModel model) {
+        try {
+            // The runners first (they are idle: nobody holds the version), then the session they used.
+            retirements.fire(new RetiredModel(model));
+            model.classifier().close();
+            metrics.counter("model.sessions.closed", "model", model.metadata().name()).increment();
+            LOG.infof("Model %s closed after its last request", model.id());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Closing model %s failed", model.id());
+        }
+    }
+
+    /**
+     * The model's versions, each loaded or UNAVAILABLE with its reason; the model UNAVAILABLE when none can be. A
+     * version of {@code previous} whose model file and config.json are unchanged is kept as it is, session and all.
+     */
+    private ServedModels.Model loadModel(ModelRepository repository, String name, ServedModels.Model previous) {
         try {
             if (!ModelRepository.NAME.matcher(name).matches()) {
                 throw new InvalidModelException(repository.location() + "/" + name + ": '" + name
@@ -130,14 +222,23 @@ public class ModelLifecycle {
                 throw new InvalidModelException(repository.location() + "/" + name + "/" + ModelRepository.CONFIG
                         + ": 'versionPolicy' selects none of the versions " + present.valid());
             }
+            Map<Integer, LoadedModel> serving = new HashMap<>();
+            if (previous != null) {
+                previous.versions().stream().filter(v -> v.model() != null)
+                        .forEach(v -> serving.put(v.version(), v.model()));
+            }
+            String configSha256 = repository.configSha256(name);
             List<ServedModels.Version> versions = new ArrayList<>();
             for (int version : selected) {
-                Gauge.builder("model.loaded", served, s -> s.isReady(name, version) ? 1 : 0)
-                        .description("1 while the model version serves, 0 otherwise")
-                        .tags("model", name, "version", String.valueOf(version)).register(metrics);
-                long started = System.nanoTime();
+                LoadedModel current = serving.get(version);
+                if (current != null && current.configSha256().equals(configSha256)
+                        && current.metadata().sha256().equals(repository.model(name, version).sha256())) {
+                    versions.add(ServedModels.Version.ready(current));
+                    continue;
+                }
+                registerLoadedGauge(name, version);
                 try {
-                    LoadedModel model = load(repository, name, settings, version, started);
+                    LoadedModel model = loader.load(repository, name, settings, version);
                     versions.add(ServedModels.Version.ready(model));
                     ModelMetadata meta = model.metadata();
                     LOG.infof("Model '%s' version %s loaded from %s in %d ms (sha256 %s, %d labels)", meta.name(),
@@ -158,69 +259,40 @@ public class ModelLifecycle {
         }
     }
 
-    private LoadedModel load(ModelRepository repository, String name, ModelSettings settings, int version,
-            long started) {
-        ModelRepository.ModelFile file = repository.model(name, version);
-        Classifier classifier;
-        try {
-            classifier = Classifier.open(file.bytes(), config.intraOpThreads());
-        } catch (Exception e) {
-            throw new InvalidModelException(file.location() + " cannot be served: " + e.getMessage(), e);
-        }
-        try {
-            String configFile = repository.location() + "/" + name + "/" + ModelRepository.CONFIG;
-            List<String> labels = settings.labels().orElse(List.of());
-            if (!labels.isEmpty() && labels.size() != classifier.classes()) {
-                throw new InvalidModelException(configFile + ": 'labels' has " + labels.size() + " names but the "
-                        + "model's output '" + classifier.outputName() + "' has " + classifier.classes() + " classes");
-            }
-            Optional<ImageFormat> image = settings.image().map(i -> i.format(classifier.inputDims(), configFile));
-            int maxBatchRows = settings.maxBatchRows().orElse(config.batching().maxRows());
-            LoadedModel draft = new LoadedModel(classifier, null, labels, image, settings.softmax(),
-                    maxBatchRows);
-            warmUp(draft, file.location());
-            long loadMillis = (System.nanoTime() - started) / 1_000_000;
-            List<Long> inputShape = new java.util.ArrayList<>(List.of(-1L));
-            inputShape.addAll(classifier.inputDims());
-            ModelMetadata metadata = new ModelMetadata(name, String.valueOf(version), file.sha256(), file.location(),
-                    ModelMetadata.PLATFORM,
-                    new ModelMetadata.Signature(
-                            new TensorSpec(classifier.inputName(), "FP32", List.copyOf(inputShape)),
-                            new TensorSpec(classifier.outputName(), "FP32", List.of(-1L, (long) classifier.classes()))),
-                    labels, Instant.now(), loadMillis);
-            return new LoadedModel(classifier, metadata, labels, image, settings.softmax(), maxBatchRows);
-        } catch (RuntimeException e) {
-            classifier.close();
-            throw e;
-        }
+    /** {@code model_loaded{model, version}}: 1 while the version serves. Registering it again is a no-op. */
+    private void registerLoadedGauge(String name, int version) {
+        Gauge.builder("model.loaded", served, s -> s.isReady(name, version) ? 1 : 0)
+                .description("1 while the model version serves, 0 otherwise")
+                .tags("model", name, "version", String.valueOf(version)).register(metrics);
     }
 
-    /**
-     * Runs the model on blank input and checks that it answers one row; a classifier's row, softmax applied when its
-     * config asks for it, must be one probability per label.
-     */
-    private void warmUp(LoadedModel model, String file) {
-        Classifier classifier = model.classifier();
-        for (int i = 0; i < Math.max(1, config.warmupRuns()); i++) {
-            float[][] scores = classifier.run(new float[classifier.features()], 1);
-            if (scores.length != 1 || scores[0].length != classifier.classes()) {
-                throw new InvalidModelException(file + " answered a batch of 1 with " + scores.length + " rows");
-            }
-            if (model.labels().isEmpty()) {
-                continue;
-            }
-            double sum = 0;
-            for (float score : model.probabilities(scores[0])) {
-                if (!(score >= 0 && score <= 1)) {
-                    throw new InvalidModelException(file + ": the output is not a probability (" + score
-                            + "); a model that returns logits needs \"output\": {\"softmax\": true} in config.json");
-                }
-                sum += score;
-            }
-            if (Math.abs(sum - 1) > PROBABILITY_TOLERANCE) {
-                throw new InvalidModelException(file + ": the outputs sum to " + sum + ", not 1; a model that "
-                        + "returns logits needs \"output\": {\"softmax\": true} in config.json");
-            }
+    private void rejectRemovedKeys() {
+        Set<String> removed = config.removedKeysSet().keySet();
+        if (!removed.isEmpty()) {
+            throw new IllegalStateException(String.join(", ", removed) + (removed.size() == 1 ? " is" : " are")
+                    + " no longer read: models are served from a model repository. Set app.models.repository to a "
+                    + "directory holding <name>/config.json (labels, image settings) and <name>/<version>/model.onnx "
+                    + "(with an optional model.sha256 beside it), and app.models.default to the model's name; see "
+                    + "the README, \"Serve your own model\"");
         }
+    }
+    private String defaultName(ModelRepository repository) {
+        List<String> names = repository.names();
+        Optional<String> configured = models.defaultName();
+        if (configured.isPresent()) {
+            if (!names.contains(configured.get())) {
+                throw new InvalidModelException("app.models.default names '" + configured.get()
+                        + "', which is not in the repository " + repository.location() + " (it has " + names + ")");
+            }
+            return configured.get();
+        }
+        if (names.contains(PREFERRED_DEFAULT) || names.isEmpty()) {
+            return PREFERRED_DEFAULT;
+        }
+        if (names.size() == 1) {
+            return names.get(0);
+        }
+        throw new InvalidModelException("the repository " + repository.location() + " has " + names.size()
+                + " models " + names + "; set app.models.default to the one requests use when they name none");
     }
 }

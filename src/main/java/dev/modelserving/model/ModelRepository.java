@@ -70,6 +70,40 @@ public final class ModelRepository {
         return names;
     }
 
+    /**
+     * What each model directory looks like on disk without reading the files: names, sizes and modification times of
+     * its config.json and version files. A poll compares it with the last one and reloads the models that differ; the
+     * bundled repository never changes and has none.
+     */
+    public Map<String, String> fingerprints() {
+        Map<String, String> fingerprints = new TreeMap<>();
+        if (root.isEmpty()) {
+            return fingerprints;
+        }
+        for (String name : names()) {
+            StringBuilder print = new StringBuilder();
+            try (var files = Files.walk(root.get().resolve(name), 2)) {
+                files.sorted().forEach(file -> {
+                    try {
+                        print.append(root.get().relativize(file)).append(' ').append(Files.size(file)).append(' ')
+                                .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
+                    } catch (IOException e) {
+                        print.append(file).append(" unreadable\n");
+                    }
+                });
+            } catch (IOException | java.io.UncheckedIOException e) {
+                print.append("unreadable: ").append(e.getMessage());
+            }
+            fingerprints.put(name, print.toString());
+        }
+        return fingerprints;
+    }
+
+    /** The checksum of the model's {@code config.json}, empty when it has none: a changed config reloads the model. */
+    public String configSha256(String name) {
+        return read(name + "/" + CONFIG).map(ModelRepository::sha256).orElse("");
+    }
+
     /** The model's {@code config.json}, or {@link ModelSettings#NONE} when it has none. */
     public ModelSettings settings(String name) {
         String file = describe(name, CONFIG);

@@ -2,6 +2,7 @@ package dev.modelserving.model;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
+import java.time.Duration;
 import java.util.Optional;
 
 /** {@code app.models.*}: where the models come from and which one answers requests that name none. */
@@ -20,4 +21,11 @@ public interface ModelsConfig {
      */
     @WithName("default")
     Optional<String> defaultName();
+
+    /**
+     * How often the repository directory is checked for new, changed and removed model versions, which are then swapped
+     * in without downtime. Unset: never (Triton's explicit mode); {@code POST /v2/repository/models/{name}/load} still
+     * reloads a model at once.
+     */
+    Optional<Duration> pollInterval();
 }

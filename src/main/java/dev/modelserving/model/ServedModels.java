@@ -42,7 +42,7 @@ public class ServedModels {
             Map<String, String> invalidVersions) {
 
         /** The newest ready version, if any. */
-        Optional<LoadedModel> newestReady() {
+        public Optional<LoadedModel> newestReady() {
             return versions.stream().filter(v -> v.state() == State.READY).map(Version::model).findFirst();
         }
     }
@@ -57,6 +57,14 @@ public class ServedModels {
     private final Map<String, Model> models = new ConcurrentHashMap<>();
     private volatile String defaultName = ModelLifecycle.PREFERRED_DEFAULT;
     private volatile String notReadyReason = "the model is being loaded";
+
+    boolean contains(String name) {
+        return models.containsKey(name);
+    }
+
+    Optional<Model> model(String name) {
+        return Optional.ofNullable(models.get(name));
+    }
 
     void put(Model model) {
         models.put(model.name(), model);
@@ -142,6 +150,24 @@ public class ServedModels {
                 .anyMatch(v -> v.version() == version && v.state() == State.READY);
     }
 
+    /**
+     * Holds the named model's version (as {@link #require(String, String)} finds it) for one request: a hot swap that
+     * replaces it meanwhile closes its session only after the lease is closed. A version retired between the look-up
+     * and the hold is looked up again, which finds the version that replaced it.
+     */
+    public ModelLease lease(String name, String version) {
+        // The registry is updated before a version is retired, so a second look finds its successor; the bound only
+        // guards against a registry that still lists a retired version, which would be a bug.
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            LoadedModel model = require(name, version);
+            if (model.usage().tryAcquire()) {
+                return new ModelLease(model);
+            }
+            Thread.onSpinWait();
+        }
+        throw new ModelNotReadyException("model '" + name + "' is being replaced; retry");
+    }
+
     /** The ready versions of the named model, newest first; a 404 problem when there is no such model. */
     public List<LoadedModel> readyVersions(String name) {
         Model model = models.get(name);
@@ -156,8 +182,12 @@ public class ServedModels {
     public List<IndexEntry> index() {
         List<IndexEntry> entries = new ArrayList<>();
         models.values().stream().sorted(Comparator.comparing(Model::name)).forEach(model -> {
+            // A model-level line: why nothing of it serves, or, while earlier versions serve, why its files on disk
+            // are not used.
             if (model.versions().isEmpty()) {
                 entries.add(new IndexEntry(model.name(), "", model.state().name(), model.reason()));
+            } else if (model.state() == State.READY && !model.reason().isEmpty()) {
+                entries.add(new IndexEntry(model.name(), "", State.UNAVAILABLE.name(), model.reason()));
             }
             for (Version version : model.versions()) {
                 entries.add(new IndexEntry(model.name(), String.valueOf(version.version()), version.state().name(),

@@ -1,11 +1,15 @@
 package dev.modelserving.v2;
 
+import dev.modelserving.model.ModelLifecycle;
 import dev.modelserving.model.ServedModels;
 import dev.modelserving.user.User;
+import dev.modelserving.web.BlockingWork;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
@@ -24,9 +28,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class RepositoryResource {
 
     private final ServedModels served;
+    private final ModelLifecycle lifecycle;
+    private final BlockingWork blocking;
 
-    public RepositoryResource(ServedModels served) {
+    public RepositoryResource(ServedModels served, ModelLifecycle lifecycle, BlockingWork blocking) {
         this.served = served;
+        this.lifecycle = lifecycle;
+        this.blocking = blocking;
     }
 
     @POST
@@ -42,5 +50,45 @@ public class RepositoryResource {
     @APIResponse(responseCode = "403", description = "Not an admin")
     public List<ServedModels.IndexEntry> index() {
         return served.index();
+    }
+
+    /** Loading reads files and opens sessions: on a worker thread, never the event loop. */
+    @POST
+    @Path("/models/{name}/load")
+    @RolesAllowed(User.ROLE_ADMIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "repositoryLoadModel", summary = "Load or reload a model from the repository now",
+            description = "Repository extension: new versions and versions whose model.onnx or config.json changed "
+                    + "are loaded and warmed up beside the serving ones, then swapped in; requests already running "
+                    + "finish on the version they started with, whose session closes after its last one. A version "
+                    + "that fails to load leaves the serving ones in place, and the answer says why.")
+    @APIResponse(responseCode = "200", description = "The model's index entries after the load",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY,
+                    implementation = ServedModels.IndexEntry.class)))
+    @APIResponse(responseCode = "401", description = "No valid token")
+    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "404", description = "No such model directory in the repository")
+    public Uni<List<ServedModels.IndexEntry>> load(@PathParam("name") String name) {
+        return blocking.run(() -> lifecycle.reload(name));
+    }
+
+    @POST
+    @Path("/models/{name}/unload")
+    @RolesAllowed(User.ROLE_ADMIN)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "repositoryUnloadModel", summary = "Stop serving a model",
+            description = "Repository extension: new requests for the model get 503; those already running finish, "
+                    + "then its sessions close. Unloading the default model turns readiness DOWN.")
+    @APIResponse(responseCode = "200", description = "The model's index entry after the unload",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY,
+                    implementation = ServedModels.IndexEntry.class)))
+    @APIResponse(responseCode = "401", description = "No valid token")
+    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "404", description = "No such model loaded")
+    public Uni<List<ServedModels.IndexEntry>> unload(@PathParam("name") String name) {
+        return blocking.run(() -> {
+            lifecycle.unload(name, "by request");
+            return served.index().stream().filter(entry -> entry.name().equals(name)).toList();
+        });
     }
 }

@@ -58,8 +58,7 @@ public class TensorInference {
      */
     public Uni<V2Protocol.InferenceResponse> infer(String name, String version, byte[] body,
             PredictionContext context) {
-        LoadedModel model = served.require(name, version);
-        return predictions.infer(model, () -> rows(model, readRequest(body)), context);
+        return predictions.infer(name, version, model -> rows(model, readRequest(body)), context);
     }
 
     private V2Protocol.InferenceRequest readRequest(byte[] body) {

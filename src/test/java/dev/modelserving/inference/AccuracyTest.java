@@ -55,8 +55,8 @@ class AccuracyTest {
             int n = Math.min(BATCH, labels.length - start);
             float[] rows = Arrays.copyOfRange(images, start * PIXELS, (start + n) * PIXELS);
             // Through the inference runners, as V2 requests are served.
-            float[][] probabilities = predictions.infer(served.require(),
-                    () -> new RowBatcher.Work<>(rows, n, output -> output),
+            float[][] probabilities = predictions.infer(null, null,
+                    model -> new RowBatcher.Work<>(rows, n, output -> output),
                     PredictionContext.NONE).await().atMost(Duration.ofSeconds(30));
             for (int i = 0; i < n; i++) {
                 int best = 0;

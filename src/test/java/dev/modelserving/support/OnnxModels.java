@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -50,6 +51,25 @@ public final class OnnxModels {
                 node("Add", List.of("xw", "b"), List.of("y"))),
                 List.of(valueInfo("x", -1, rows)), List.of(valueInfo("y", -1, cols)),
                 List.of(floatTensor("W", new long[]{rows, cols}, flat), floatTensor("b", new long[]{cols}, bias)));
+    }
+
+    /**
+     * A model that answers {@code answer} for any input {@code [N, 1]}, after real work: {@code x} through a
+     * {@code width x width} layer of zero weights (about width^2 multiply-adds a row), so that runs take long enough to
+     * be in progress when something happens to the session. Zero weights make the answer exact.
+     */
+    public static byte[] constantAfterWork(float answer, int width) {
+        float[] ones = new float[width];
+        Arrays.fill(ones, 1f);
+        return model(List.of(node("MatMul", List.of("x", "A"), List.of("h1")),
+                node("MatMul", List.of("h1", "B"), List.of("h2")),
+                node("MatMul", List.of("h2", "C"), List.of("h3")),
+                node("Add", List.of("h3", "k"), List.of("y"))),
+                List.of(valueInfo("x", -1, 1)), List.of(valueInfo("y", -1, 1)),
+                List.of(floatTensor("A", new long[]{1, width}, ones),
+                        floatTensor("B", new long[]{width, width}, new float[width * width]),
+                        floatTensor("C", new long[]{width, 1}, new float[width]),
+                        floatTensor("k", new long[]{1}, new float[]{answer})));
     }
 
     /**
