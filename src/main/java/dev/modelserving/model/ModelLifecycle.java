@@ -69,6 +69,8 @@ public class ModelLifecycle {
         try {
             name = defaultName(repository);
             served.defaultModel(name);
+            // Listed at once as LOADING: a request for a model not loaded yet gets 503 + Retry-After, not 404.
+            repository.names().forEach(model -> served.put(ServedModels.Model.loading(model)));
             for (String model : repository.names()) {
                 served.put(loadModel(repository, model, null));
             }
@@ -111,6 +113,9 @@ public class ModelLifecycle {
                     + repository.location());
         }
         ServedModels.Model previous = served.model(name).orElse(null);
+        if (previous == null) {
+            served.put(ServedModels.Model.loading(name));
+        }
         ServedModels.Model next = loadModel(repository, name, previous);
         if (previous != null && previous.newestReady().isPresent()
                 && next.versions().stream().noneMatch(v -> v.state() == ServedModels.State.READY)) {

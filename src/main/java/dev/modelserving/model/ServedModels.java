@@ -41,6 +41,11 @@ public class ServedModels {
     public record Model(String name, State state, String reason, List<Version> versions,
             Map<String, String> invalidVersions) {
 
+        /** A model found in the repository and being loaded. */
+        static Model loading(String name) {
+            return new Model(name, State.LOADING, "it is being loaded", List.of(), Map.of());
+        }
+
         /** The newest ready version, if any. */
         public Optional<LoadedModel> newestReady() {
             return versions.stream().filter(v -> v.state() == State.READY).map(Version::model).findFirst();

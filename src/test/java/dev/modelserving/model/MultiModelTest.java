@@ -49,6 +49,7 @@ class MultiModelTest {
             OnnxModels.writeModel(REPOSITORY, "wrong-labels", 1, OnnxModels.channelMeans(true, 2, 2),
                     "{\"labels\": [\"a\", \"b\"]}");
             OnnxModels.writeModel(REPOSITORY, "corrupt", 1, "not an ONNX file".getBytes(), null);
+            OnnxModels.writeModel(REPOSITORY, "bad name!", 1, OnnxModels.channelMeans(true, 2, 2), null);
             try {
                 Files.createDirectories(REPOSITORY.resolve("colours").resolve("v3"));
                 Files.createDirectories(REPOSITORY.resolve("renamed-version").resolve("latest"));
@@ -159,7 +160,8 @@ class MultiModelTest {
         assertThat(index.jsonPath().getString("defaultModel")).isEqualTo("tabular");
         List<Map<String, String>> models = index.jsonPath().getList("models");
         assertThat(models).extracting(m -> m.get("name") + "@" + m.get("version") + " " + m.get("state"))
-                .containsExactly("colours@2 READY", "colours@1 READY", "colours@v3 UNAVAILABLE",
+                .containsExactly("bad name!@ UNAVAILABLE", "colours@2 READY", "colours@1 READY",
+                        "colours@v3 UNAVAILABLE",
                         "corrupt@1 UNAVAILABLE", "misspelt@ UNAVAILABLE", "renamed-version@ UNAVAILABLE",
                         "tabular@1 READY", "wrong-labels@1 UNAVAILABLE");
         assertThat(models.stream().filter(m -> m.get("version").equals("v3")).findFirst().orElseThrow()
@@ -167,6 +169,7 @@ class MultiModelTest {
         assertThat(reason(models, "renamed-version")).contains("has no version directory")
                 .contains("renamed-version/latest is not a version directory");
         assertThat(reason(models, "corrupt")).contains("corrupt/1/model.onnx cannot be served");
+        assertThat(reason(models, "bad name!")).contains("'bad name!' is not a model name");
         assertThat(reason(models, "misspelt")).contains("misspelt/config.json: unknown key 'lables'");
         assertThat(reason(models, "wrong-labels")).contains("'labels' has 2 names but the model's output")
                 .contains("has 3 classes");
