@@ -1,6 +1,10 @@
 import dev.modelserving.model.Classifier;
 import dev.modelserving.inference.ImagePreprocessor;
 import dev.modelserving.inference.PredictionsConfig;
+import dev.modelserving.model.ImageFormat;
+import dev.modelserving.model.ModelRepository;
+import java.util.List;
+import java.util.Optional;
 import io.quarkus.runtime.configuration.MemorySize;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -39,15 +43,18 @@ public class InferenceLatency {
             }
         };
         ImagePreprocessor preprocessor = new ImagePreprocessor(limits);
+        // The bundled model's picture settings, read from its config.json as the service reads them.
+        ImageFormat format = ModelRepository.open(Optional.empty()).settings("fashion-mnist").image().orElseThrow()
+                .format(List.of(784L), "config.json");
         try (Classifier classifier = Classifier.open(model, 1)) {
             for (int i = 0; i < 3_000; i++) {
-                classifier.run(preprocessor.toPixels(png), 1);
+                classifier.run(preprocessor.toPixels(png, format), 1);
             }
             long[] nanos = new long[n];
             long started = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 long t = System.nanoTime();
-                classifier.run(preprocessor.toPixels(png), 1);
+                classifier.run(preprocessor.toPixels(png, format), 1);
                 nanos[i] = System.nanoTime() - t;
             }
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -1,5 +1,9 @@
 import dev.modelserving.inference.ImagePreprocessor;
 import dev.modelserving.inference.PredictionsConfig;
+import dev.modelserving.model.ImageFormat;
+import dev.modelserving.model.ModelRepository;
+import java.util.List;
+import java.util.Optional;
 import io.quarkus.runtime.configuration.MemorySize;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -53,12 +57,15 @@ public class PictureCost {
             }
         };
         ImagePreprocessor preprocessor = new ImagePreprocessor(limits);
+        // The bundled model's picture settings, read from its config.json as the service reads them.
+        ImageFormat format = ModelRepository.open(Optional.empty()).settings("fashion-mnist").image().orElseThrow()
+                .format(List.of(784L), "config.json");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         for (int i = 0; i < runs; i++) {
             long allocated = threads.getThreadAllocatedBytes(thread);
             long started = System.nanoTime();
-            float[] pixels = preprocessor.toPixels(bytes);
+            float[] pixels = preprocessor.toPixels(bytes, format);
             long millis = (System.nanoTime() - started) / 1_000_000;
             long bytesAllocated = threads.getThreadAllocatedBytes(thread) - allocated;
             System.out.printf(Locale.ROOT, "run %d: %d ms, %.1f MB allocated (%d inputs)%n", i + 1, millis,
