@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** {@code app.model.*}: how models are run. Which models are served: {@link ModelsConfig}. */
@@ -28,6 +29,18 @@ public interface ModelConfig {
 
     /** Removed: the version is the model file's directory. */
     Optional<String> version();
+
+    /** Stops the start when a removed key is set, naming the keys that replace it. */
+    default void requireNoRemovedKeys() {
+        Set<String> removed = removedKeysSet().keySet();
+        if (!removed.isEmpty()) {
+            throw new IllegalStateException(String.join(", ", removed) + (removed.size() == 1 ? " is" : " are")
+                    + " no longer read: models are served from a model repository. Set app.models.repository to a "
+                    + "directory holding <name>/config.json (labels, image settings) and <name>/<version>/model.onnx "
+                    + "(with an optional model.sha256 beside it), and app.models.default to the model's name; see "
+                    + "the README, \"Serve your own model\"");
+        }
+    }
 
     /** The removed keys that are set, by name. */
     default Map<String, String> removedKeysSet() {

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,8 +24,6 @@ import org.jboss.logging.Logger;
 public class ModelLifecycle {
 
     private static final Logger LOG = Logger.getLogger(ModelLifecycle.class);
-    /** The model a repository's requests go to when nothing names another and it has more than one. */
-    static final String PREFERRED_DEFAULT = "fashion-mnist";
 
     private final ModelConfig config;
     private final ModelsConfig models;
@@ -63,11 +59,11 @@ public class ModelLifecycle {
      * ready, the start fails, unless {@code app.model.fail-fast=false}.
      */
     public synchronized void load() {
-        rejectRemovedKeys();
+        config.requireNoRemovedKeys();
         ModelRepository repository = repository();
-        String name = models.defaultName().orElse(PREFERRED_DEFAULT);
+        String name = models.defaultName().orElse(ModelRepository.PREFERRED_DEFAULT);
         try {
-            name = defaultName(repository);
+            name = repository.defaultModel(models.defaultName());
             served.defaultModel(name);
             // Listed at once as LOADING: a request for a model not loaded yet gets 503 + Retry-After, not 404.
             repository.names().forEach(model -> served.put(ServedModels.Model.loading(model)));
@@ -127,7 +123,8 @@ public class ModelLifecycle {
             next = new ServedModels.Model(name, previous.state(),
                     "the repository's files could not be loaded, so what was loaded before serves: " + next.reason()
                             + next.versions().stream().filter(v -> v.state() != ServedModels.State.READY)
-                                    .map(v -> " version " + v.version() + ": " + v.reason()).reduce("", String::concat),
+                                    .map(v -> "; version " + v.version() + ": " + v.reason())
+                                    .reduce("", String::concat),
                     List.copyOf(kept), next.invalidVersions());
         }
         served.put(next);
@@ -269,35 +266,5 @@ public class ModelLifecycle {
         Gauge.builder("model.loaded", served, s -> s.isReady(name, version) ? 1 : 0)
                 .description("1 while the model version serves, 0 otherwise")
                 .tags("model", name, "version", String.valueOf(version)).register(metrics);
-    }
-
-    private void rejectRemovedKeys() {
-        Set<String> removed = config.removedKeysSet().keySet();
-        if (!removed.isEmpty()) {
-            throw new IllegalStateException(String.join(", ", removed) + (removed.size() == 1 ? " is" : " are")
-                    + " no longer read: models are served from a model repository. Set app.models.repository to a "
-                    + "directory holding <name>/config.json (labels, image settings) and <name>/<version>/model.onnx "
-                    + "(with an optional model.sha256 beside it), and app.models.default to the model's name; see "
-                    + "the README, \"Serve your own model\"");
-        }
-    }
-    private String defaultName(ModelRepository repository) {
-        List<String> names = repository.names();
-        Optional<String> configured = models.defaultName();
-        if (configured.isPresent()) {
-            if (!names.contains(configured.get())) {
-                throw new InvalidModelException("app.models.default names '" + configured.get()
-                        + "', which is not in the repository " + repository.location() + " (it has " + names + ")");
-            }
-            return configured.get();
-        }
-        if (names.contains(PREFERRED_DEFAULT) || names.isEmpty()) {
-            return PREFERRED_DEFAULT;
-        }
-        if (names.size() == 1) {
-            return names.get(0);
-        }
-        throw new InvalidModelException("the repository " + repository.location() + " has " + names.size()
-                + " models " + names + "; set app.models.default to the one requests use when they name none");
     }
 }

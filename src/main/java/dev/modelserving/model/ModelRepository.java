@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  */
 public final class ModelRepository {
 
+    /** The model a repository's requests go to when nothing names another and it has more than one. */
+    static final String PREFERRED_DEFAULT = "fashion-mnist";
     /** Model names as Triton and URLs allow them. */
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     static final String CONFIG = "config.json";
@@ -102,6 +104,29 @@ public final class ModelRepository {
     /** The checksum of the model's {@code config.json}, empty when it has none: a changed config reloads the model. */
     public String configSha256(String name) {
         return read(name + "/" + CONFIG).map(ModelRepository::sha256).orElse("");
+    }
+
+    /**
+     * The model requests go to when they name none: the configured one (which must be here), else
+     * {@value #PREFERRED_DEFAULT}, else the repository's only model.
+     */
+    public String defaultModel(Optional<String> configured) {
+        List<String> names = names();
+        if (configured.isPresent()) {
+            if (!names.contains(configured.get())) {
+                throw new InvalidModelException("app.models.default names '" + configured.get()
+                        + "', which is not in the repository " + location() + " (it has " + names + ")");
+            }
+            return configured.get();
+        }
+        if (names.contains(PREFERRED_DEFAULT) || names.isEmpty()) {
+            return PREFERRED_DEFAULT;
+        }
+        if (names.size() == 1) {
+            return names.get(0);
+        }
+        throw new InvalidModelException("the repository " + location() + " has " + names.size() + " models " + names
+                + "; set app.models.default to the one requests use when they name none");
     }
 
     /** The model's {@code config.json}, or {@link ModelSettings#NONE} when it has none. */

@@ -60,7 +60,7 @@ public class ServedModels {
     }
 
     private final Map<String, Model> models = new ConcurrentHashMap<>();
-    private volatile String defaultName = ModelLifecycle.PREFERRED_DEFAULT;
+    private volatile String defaultName = ModelRepository.PREFERRED_DEFAULT;
     private volatile String notReadyReason = "the model is being loaded";
 
     boolean contains(String name) {

@@ -24,7 +24,7 @@ class ImagePreprocessorSizesTest {
         for (int width = 1; width <= 96; width++) {
             for (int height = 1; height <= 96; height++) {
                 float[] gray = gradient(width, height);
-                float[] fitted = ImagePreprocessor.fit(new float[][]{gray}, width, height, FORMAT)[0];
+                float[] fitted = PixelPlanes.fit(new float[][]{gray}, width, height, FORMAT)[0];
                 assertThat(fitted).as("%d x %d", width, height).hasSize(784);
                 for (float value : fitted) {
                     assertThat(value).as("%d x %d", width, height).isBetween(0f, 1f);
@@ -37,7 +37,7 @@ class ImagePreprocessorSizesTest {
     void extremeAspectRatiosAndOddLargeSizesFit() {
         int[][] sizes = {{1, 1000}, {1000, 1}, {2, 4099}, {997, 13}, {21, 45}, {45, 21}, {1023, 769}, {3001, 29}};
         for (int[] size : sizes) {
-            float[] fitted = ImagePreprocessor.fit(new float[][]{gradient(size[0], size[1])}, size[0], size[1],
+            float[] fitted = PixelPlanes.fit(new float[][]{gradient(size[0], size[1])}, size[0], size[1],
                     FORMAT)[0];
             assertThat(fitted).as("%d x %d", size[0], size[1]).hasSize(784);
         }
