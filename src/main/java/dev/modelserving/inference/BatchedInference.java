@@ -6,6 +6,7 @@ import dev.modelserving.model.ModelConfig;
 import dev.modelserving.model.RetiredModel;
 import dev.modelserving.problem.ProblemException;
 import dev.modelserving.problem.ShuttingDownException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -40,8 +41,9 @@ public class BatchedInference {
 
     private final ModelConfig.Batching batching;
     private final DistributionSummary batchRows;
-    /** A model version's runners and its meters. */
-    private record Runners(RowBatcher batcher, Timer queue, Timer compute, Tags tags) {
+    /** A model version's runners and its meters, the request counters by outcome made once, not per request. */
+    private record Runners(RowBatcher batcher, Timer queue, Timer compute, Counter success, Counter invalid,
+            Counter rejected, Counter error) {
     }
 
     private final MeterRegistry metrics;
@@ -119,8 +121,13 @@ public class BatchedInference {
                     Timer.builder("model.inference.compute")
                             .description("Runner time of a request: decoding or parsing, its model run, its answer")
                             .tags(tags).publishPercentileHistogram().register(metrics),
-                    tags);
+                    requests(tags, "success"), requests(tags, "invalid"), requests(tags, "rejected"),
+                    requests(tags, "error"));
         });
+    }
+
+    private Counter requests(Tags tags, String outcome) {
+        return metrics.counter("model.inference.requests", tags.and("outcome", outcome));
     }
 
     /** The work, timed: queued from now until a runner takes it, computed from then until its answer is made. */
@@ -154,15 +161,15 @@ public class BatchedInference {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause()
                 : failure;
-        String outcome;
+        Counter counter;
         if (cause == null) {
-            outcome = "success";
+            counter = runners.success();
         } else if (cause instanceof ProblemException problem) {
-            outcome = problem.type().status() < 500 ? "invalid" : "rejected";
+            counter = problem.type().status() < 500 ? runners.invalid() : runners.rejected();
         } else {
-            outcome = "error";
+            counter = runners.error();
         }
-        metrics.counter("model.inference.requests", runners.tags().and("outcome", outcome)).increment();
+        counter.increment();
     }
 
     /** A version replaced by a hot swap, idle now: its runners stop (at once: nothing is queued) before it closes. */
