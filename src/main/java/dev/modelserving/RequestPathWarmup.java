@@ -5,10 +5,12 @@ import dev.modelserving.inference.BatchedInference;
 import dev.modelserving.inference.ImagePreprocessor;
 import dev.modelserving.inference.Prediction;
 import dev.modelserving.inference.RowBatcher;
+import dev.modelserving.model.Classifier;
 import dev.modelserving.model.ImageFormat;
 import dev.modelserving.model.LoadedModel;
 import dev.modelserving.model.ModelLease;
 import dev.modelserving.model.ServedModels;
+import dev.modelserving.model.Tensor;
 import dev.modelserving.predictionlog.PredictionRecord;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.vertx.core.Future;
@@ -32,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -158,9 +161,10 @@ public class RequestPathWarmup {
 
     /** Decodes, preprocesses and classifies one picture through the runners, and writes the answer as JSON. */
     private void classify(LoadedModel model, ImageFormat format, byte[] picture) {
-        float[] pixels = preprocessor.toPixels(picture, format);
-        float[] scores = inference.run(model, () -> new RowBatcher.Work<>(pixels, 1, rows -> rows[0])).await()
-                .atMost(config.timeout());
+        Classifier classifier = model.requireClassifier();
+        Map<String, Tensor> inputs = classifier.inputs(preprocessor.toPixels(picture, format), 1);
+        float[] scores = inference.run(model, () -> new RowBatcher.Work<>(inputs, 1, model.session().batchKey(inputs),
+                outputs -> classifier.scores(outputs)[0])).await().atMost(config.timeout());
         Prediction answer = Prediction.from(model.probabilities(scores), model.labels(),
                 new Prediction.ModelRef(model.metadata().name(), model.metadata().version()));
         // The answer and the prediction-log line as requests write them; the line is not appended.
@@ -219,10 +223,10 @@ public class RequestPathWarmup {
     }
 
     private static byte[] v2Request(Optional<LoadedModel> model) {
-        int features = model.map(m -> m.classifier().features()).orElse(1);
-        String shape = model.map(m -> m.classifier().inputDims().toString().replace(" ", "").substring(1))
-                .orElse("1]");
-        String input = model.map(m -> m.classifier().inputName()).orElse("input");
+        Optional<Classifier> classifier = model.flatMap(LoadedModel::classifier);
+        int features = classifier.map(Classifier::features).orElse(1);
+        String shape = classifier.map(c -> c.inputDims().toString().replace(" ", "").substring(1)).orElse("1]");
+        String input = classifier.map(Classifier::inputName).orElse("input");
         StringBuilder body = new StringBuilder("{\"inputs\":[{\"name\":\"").append(input)
                 .append("\",\"shape\":[1,").append(shape).append(",\"datatype\":\"FP32\",\"data\":[");
         for (int i = 0; i < features; i++) {

@@ -1,8 +1,8 @@
 package dev.modelserving.inference;
 
-import dev.modelserving.model.Classifier;
 import dev.modelserving.model.LoadedModel;
 import dev.modelserving.model.ModelConfig;
+import dev.modelserving.model.ModelSession;
 import dev.modelserving.model.RetiredModel;
 import dev.modelserving.problem.ProblemException;
 import dev.modelserving.problem.ShuttingDownException;
@@ -47,8 +47,8 @@ public class BatchedInference {
     }
 
     private final MeterRegistry metrics;
-    /** Runners by model version; the Classifier is the key because it is the session, compared by identity. */
-    private final Map<Classifier, Runners> runners = new ConcurrentHashMap<>();
+    /** Runners by model version; its session is the key, compared by identity. */
+    private final Map<ModelSession, Runners> runners = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     public BatchedInference(ModelConfig config, MeterRegistry metrics) {
@@ -111,11 +111,11 @@ public class BatchedInference {
         if (stopping) {
             throw new ShuttingDownException("The service is shutting down; send the request to another replica");
         }
-        return runners.computeIfAbsent(model.classifier(), classifier -> {
+        return runners.computeIfAbsent(model.session(), session -> {
             Tags tags = Tags.of("model", model.metadata().name(), "version", model.metadata().version());
             return new Runners(new RowBatcher("inference-" + model.metadata().name() + "-"
                     + model.metadata().version(), batching.threadCount(), model.maxBatchRows(),
-                    batching.queueCapacity(), classifier::run, batchRows::record),
+                    batching.queueCapacity(), (blocks, rows) -> session.run(blocks), batchRows::record),
                     Timer.builder("model.inference.queue").description("Time requests wait for a runner of the model")
                             .tags(tags).publishPercentileHistogram().register(metrics),
                     Timer.builder("model.inference.compute")
@@ -143,7 +143,7 @@ public class BatchedInference {
                 runners.compute().record(System.nanoTime() - taken, TimeUnit.NANOSECONDS);
                 throw e;
             }
-            return new RowBatcher.Work<>(work.values(), work.rows(), output -> {
+            return new RowBatcher.Work<>(work.inputs(), work.rows(), work.batchKey(), output -> {
                 try {
                     return work.finish().apply(output);
                 } finally {
@@ -174,7 +174,7 @@ public class BatchedInference {
 
     /** A version replaced by a hot swap, idle now: its runners stop (at once: nothing is queued) before it closes. */
     void onRetired(@Observes RetiredModel retired) throws InterruptedException {
-        Runners version = runners.remove(retired.model().classifier());
+        Runners version = runners.remove(retired.model().session());
         if (version != null && !version.batcher().stop(STOP_TIMEOUT_MILLIS)) {
             LOG.warnf("Runners of model %s still busy %d ms after it was retired; stopped", retired.model().id(),
                     STOP_TIMEOUT_MILLIS);

@@ -1,17 +1,23 @@
 package dev.modelserving.inference;
 
+import dev.modelserving.model.Classifier;
 import dev.modelserving.model.ImageFormat;
 import dev.modelserving.model.LoadedModel;
 import dev.modelserving.model.ModelLease;
 import dev.modelserving.model.ServedModels;
+import dev.modelserving.model.Tensor;
+import dev.modelserving.model.TensorType;
 import dev.modelserving.predictionlog.PredictionLog;
 import dev.modelserving.predictionlog.PredictionRecord;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -45,11 +51,13 @@ public class PredictionService {
     public Uni<Prediction> classifyImage(byte[] image, String name, String version, PredictionContext context) {
         return leased(name, version, model -> {
             ImageFormat format = model.requireImage();
+            Classifier classifier = model.requireClassifier();
             return batched.run(model, () -> {
                 long started = System.nanoTime();
-                float[] pixels = preprocessor.toPixels(image, format);
-                return new RowBatcher.Work<>(pixels, 1, outputs -> predictionOf(model, outputs[0],
-                        (System.nanoTime() - started) / 1_000, context));
+                Map<String, Tensor> inputs = classifier.inputs(preprocessor.toPixels(image, format), 1);
+                return new RowBatcher.Work<>(inputs, 1, model.session().batchKey(inputs),
+                        outputs -> predictionOf(model, classifier.scores(outputs)[0],
+                                (System.nanoTime() - started) / 1_000, context));
             });
         });
     }
@@ -76,7 +84,7 @@ public class PredictionService {
         try (ModelLease lease = served.lease(null, null)) {
             LoadedModel model = lease.model();
             float[] pixels = preprocessor.toPixels(image, model.requireImage());
-            float[][] outputs = model.classifier().run(pixels, 1);
+            float[][] outputs = model.requireClassifier().run(pixels, 1);
             return predictionOf(model, outputs[0], (System.nanoTime() - started) / 1_000, context);
         }
     }
@@ -94,8 +102,7 @@ public class PredictionService {
         long started = System.nanoTime();
         try (ModelLease lease = served.lease(name, version)) {
             LoadedModel model = lease.model();
-            model.requireLabels();
-            float[][] outputs = model.classifier().run(rows);
+            float[][] outputs = model.requireClassifier().run(rows);
             long perRowMicros = (System.nanoTime() - started) / 1_000 / rows.size();
             List<Prediction> predictions = new ArrayList<>(rows.size());
             for (float[] row : outputs) {
@@ -106,26 +113,31 @@ public class PredictionService {
     }
 
     /**
-     * Runs the model on rows as they are, for the Open Inference Protocol: {@code prepare} (parsing and checking the
+     * Runs the model on tensors as they are, for the Open Inference Protocol: {@code prepare} (parsing and checking the
      * request, and saying what to answer with the output) runs on an inference runner and may throw a problem for bad
-     * input; each row is logged with its most likely label (its index when the model has no labels). The answer is the
-     * model's output as it is, logits included: softmax is for classification answers.
+     * input. Each row of a classifier is logged with its most likely label (its index when the model has no labels),
+     * each row of another model (each request of one that cannot batch) without one. The answer is the model's output
+     * as it is, logits included: softmax is for classification answers.
      */
     public <T> Uni<T> infer(String name, String version, Function<LoadedModel, RowBatcher.Work<T>> prepare,
             PredictionContext context) {
         return leased(name, version, model -> batched.run(model, () -> {
             long started = System.nanoTime();
             RowBatcher.Work<T> work = prepare.apply(model);
-            return new RowBatcher.Work<>(work.values(), work.rows(), outputs -> {
+            return new RowBatcher.Work<>(work.inputs(), work.rows(), work.batchKey(), outputs -> {
                 long perRowMicros = (System.nanoTime() - started) / 1_000 / Math.max(1, work.rows());
-                for (int i = 0; i < outputs.length; i++) {
-                    requireFinite(outputs[i], i);
-                }
-                for (float[] row : outputs) {
-                    float[] probabilities = model.probabilities(row);
-                    int best = argmax(probabilities);
-                    String label = model.labels().isEmpty() ? String.valueOf(best) : model.labels().get(best);
-                    record(model, label, probabilities[best], perRowMicros, context);
+                outputs.values().forEach(PredictionService::requireFinite);
+                if (model.classifier().isPresent()) {
+                    for (float[] row : model.classifier().get().scores(outputs)) {
+                        float[] probabilities = model.probabilities(row);
+                        int best = argmax(probabilities);
+                        String label = model.labels().isEmpty() ? String.valueOf(best) : model.labels().get(best);
+                        record(model, label, probabilities[best], perRowMicros, context);
+                    }
+                } else {
+                    for (int i = 0; i < work.rows(); i++) {
+                        record(model, null, null, perRowMicros, context);
+                    }
                 }
                 return work.finish().apply(outputs);
             });
@@ -142,7 +154,7 @@ public class PredictionService {
         return prediction;
     }
 
-    private void record(LoadedModel model, String label, float confidence, long micros,
+    private void record(LoadedModel model, String label, Float confidence, long micros,
             PredictionContext context) {
         log.append(new PredictionRecord(PredictionRecord.newId(), Instant.now(clock), context.requestId(),
                 context.user(),
@@ -151,6 +163,28 @@ public class PredictionService {
 
     private static Prediction.ModelRef modelRef(LoadedModel model) {
         return new Prediction.ModelRef(model.metadata().name(), model.metadata().version());
+    }
+
+    /** A floating-point output that is not all finite numbers answers nothing, naming the first row that is not. */
+    private static void requireFinite(Tensor output) {
+        int rowElements = output.shape().length == 0 || output.rows() == 0
+                ? 1
+                : Math.max(1, output.elements() / output.rows());
+        if (output.type() == TensorType.FP32) {
+            FloatBuffer values = output.floats();
+            for (int i = 0; i < values.limit(); i++) {
+                if (!Float.isFinite(values.get(i))) {
+                    throw new NonFiniteOutputException(i / rowElements);
+                }
+            }
+        } else if (output.type() == TensorType.FP64) {
+            DoubleBuffer values = output.bytes().asDoubleBuffer();
+            for (int i = 0; i < values.limit(); i++) {
+                if (!Double.isFinite(values.get(i))) {
+                    throw new NonFiniteOutputException(i / rowElements);
+                }
+            }
+        }
     }
 
     /** An output that is not a finite number answers nothing: see {@link NonFiniteOutputException}. */

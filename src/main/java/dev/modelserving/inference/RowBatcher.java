@@ -1,9 +1,10 @@
 package dev.modelserving.inference;
 
+import dev.modelserving.model.Tensor;
 import dev.modelserving.problem.ShuttingDownException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,20 +22,26 @@ import java.util.function.Supplier;
  * <p>
  * Each piece of work is prepared (parsed, decoded) on the runner thread that takes it, so that CPU work for requests is
  * bounded by the runner count instead of spreading over every request thread; a piece that fails to prepare fails
- * alone. Independent of CDI so that its batching can be tested with a stand-in model.
+ * alone. Only work with equal batch keys shares a run (the same shapes after the batch dimension); work without one, a
+ * model's that cannot batch, runs alone. Independent of CDI so that its batching can be tested with a stand-in model.
  */
 public final class RowBatcher {
 
-    /** What a batch of rows is run with: the blocks (whole rows each) in order, and their total row count. */
+    /**
+     * What a batch is run with: the blocks of inputs (each a piece of work's tensors, whole rows), in order, and their
+     * total row count; it answers each block's rows of the outputs.
+     */
     @FunctionalInterface
     interface Model {
-        float[][] run(List<float[]> blocks, int rows);
+        List<Map<String, Tensor>> run(List<Map<String, Tensor>> blocks, int rows);
     }
 
     /**
-     * Prepared work: its rows laid out row after row, how many there are, and what to make of their output rows.
+     * Prepared work: its input tensors, how many rows they have, what it must share with other work to run with it
+     * (null: it runs alone), and what to make of its rows of the outputs.
      */
-    public record Work<T>(float[] values, int rows, Function<float[][], T> finish) {
+    public record Work<T>(Map<String, Tensor> inputs, int rows, Object batchKey,
+            Function<Map<String, Tensor>, T> finish) {
     }
 
     private static final long IDLE_POLL_MILLIS = 100;
@@ -145,7 +152,8 @@ public final class RowBatcher {
             List<Job<?>> batch = new ArrayList<>();
             batch.add(first);
             int rows = first.work.rows();
-            while (rows < maxRows) {
+            Object key = first.work.batchKey();
+            while (key != null && rows < maxRows) {
                 Job<?> next = queue.poll();
                 if (next == null) {
                     break;
@@ -153,7 +161,7 @@ public final class RowBatcher {
                 if (!next.prepare()) {
                     continue;
                 }
-                if (rows + next.work.rows() > maxRows) {
+                if (rows + next.work.rows() > maxRows || !key.equals(next.work.batchKey())) {
                     carried = next;
                     break;
                 }
@@ -165,15 +173,11 @@ public final class RowBatcher {
     }
 
     private void run(List<Job<?>> batch, int rows) {
-        float[][] output;
+        List<Map<String, Tensor>> output;
         try {
-            if (rows == 0) {
-                batch.forEach(job -> job.finish(new float[0][]));
-                return;
-            }
-            List<float[]> blocks = new ArrayList<>(batch.size());
+            List<Map<String, Tensor>> blocks = new ArrayList<>(batch.size());
             for (Job<?> job : batch) {
-                blocks.add(job.work.values());
+                blocks.add(job.work.inputs());
             }
             output = model.run(blocks, rows);
             batchObserver.accept(rows);
@@ -181,11 +185,8 @@ public final class RowBatcher {
             batch.forEach(job -> job.result.completeExceptionally(e));
             return;
         }
-        int at = 0;
-        for (Job<?> job : batch) {
-            int count = job.work.rows();
-            job.finish(Arrays.copyOfRange(output, at, at + count));
-            at += count;
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).finish(output.get(i));
         }
     }
 
@@ -218,7 +219,7 @@ public final class RowBatcher {
             }
         }
 
-        void finish(float[][] output) {
+        void finish(Map<String, Tensor> output) {
             try {
                 result.complete(work.finish().apply(output));
             } catch (RuntimeException | Error e) {

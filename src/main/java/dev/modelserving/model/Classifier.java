@@ -1,209 +1,132 @@
 package dev.modelserving.model;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One ONNX Runtime session for a model with one FP32 input {@code [batch, ...]} (any fixed dimensions after the batch,
- * {@link #features()} values a row in all) and one FP32 output {@code [batch, classes]}. The session is shared by all
- * threads: ONNX Runtime allows concurrent {@code run} calls.
+ * A model seen as a classifier: one FP32 input {@code [batch, ...]} (fixed dimensions after the batch,
+ * {@link #features()} values a row in all) and one FP32 output {@code [batch, classes]} among its outputs. This is what
+ * pictures, orders and the command line need; any other signature is served through the Open Inference Protocol only.
  */
-public final class Classifier implements AutoCloseable {
+public final class Classifier {
 
-    private final OrtEnvironment env;
-    private final OrtSession session;
-    private final String inputName;
-    private final String outputName;
-    private final long[] inputDims;
+    /** Values a row at most: a run of 32 rows must fit in one direct buffer. */
+    private static final long MAX_FEATURES = Integer.MAX_VALUE / Float.BYTES / 32;
+
+    private final ModelSession session;
+    private final TensorSpec input;
+    private final long[] rowDims;
     private final int features;
+    private final String output;
     private final int classes;
-    /** Rows a thread's reused input buffer holds (an order job's run is 16, a batched run at most 32 by default). */
-    static final int CACHED_ROWS = 32;
-    private final ThreadLocal<FloatBuffer> inputs = new ThreadLocal<>();
 
-    private Classifier(OrtEnvironment env, OrtSession session, String inputName, String outputName, long[] inputDims,
+    private Classifier(ModelSession session, TensorSpec input, long[] rowDims, int features, String output,
             int classes) {
-        this.env = env;
         this.session = session;
-        this.inputName = inputName;
-        this.outputName = outputName;
-        this.inputDims = inputDims;
-        long product = 1;
-        for (long dim : inputDims) {
-            product *= dim;
-        }
-        this.features = (int) product;
+        this.input = input;
+        this.rowDims = rowDims;
+        this.features = features;
+        this.output = output;
         this.classes = classes;
     }
 
-    /** Opens a session and checks that the model has the signature this service can serve. */
-    public static Classifier open(byte[] model, int intraOpThreads) throws OrtException {
-        OrtEnvironment env = OnnxRuntimeEnvironment.get();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(intraOpThreads);
-        options.setInterOpNumThreads(1);
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        OrtSession session = env.createSession(model, options);
-        try {
-            if (session.getNumInputs() != 1 || session.getNumOutputs() != 1) {
-                throw new IllegalArgumentException("the model must have one input and one output, it has "
-                        + session.getNumInputs() + " and " + session.getNumOutputs());
-            }
-            NodeInfo input = session.getInputInfo().values().iterator().next();
-            NodeInfo output = session.getOutputInfo().values().iterator().next();
-            long[] inputDims = rowDims(input, "input", Integer.MAX_VALUE / Float.BYTES / CACHED_ROWS);
-            long[] outputDims = rowDims(output, "output", Integer.MAX_VALUE);
-            if (outputDims.length != 1) {
-                throw new IllegalArgumentException("the model's output '" + output.getName()
-                        + "' must have shape [batch, classes], it has " + shapeText(outputDims));
-            }
-            return new Classifier(env, session, input.getName(), output.getName(), inputDims, (int) outputDims[0]);
-        } catch (RuntimeException | OrtException e) {
-            session.close();
-            throw e;
-        }
-    }
-
     /**
-     * The dimensions of one row of an FP32 tensor {@code [batch, ...]}: every one after the batch must be fixed. The
-     * batch dimension must be dynamic (-1 or named), so that requests' rows can share a run.
+     * The session as a classifier, or why it cannot be one: the reason says what the signature lacks.
      */
-    private static long[] rowDims(NodeInfo node, String role, long maxValues) {
-        if (!(node.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT
-                || tensor.getShape().length < 2) {
-            throw new IllegalArgumentException("the model's " + role + " '" + node.getName()
-                    + "' must be an FP32 tensor of shape [batch, ...], it is " + node.getInfo());
+    public static Classifier of(ModelSession session) {
+        if (session.inputs().size() != 1) {
+            throw new IllegalArgumentException("a classifier takes one input, the model has "
+                    + session.inputs().stream().map(TensorSpec::name).toList());
         }
-        long[] shape = tensor.getShape();
-        if (shape[0] > 0) {
-            throw new IllegalArgumentException("the model's " + role + " '" + node.getName() + "' has shape "
-                    + shapeText(shape) + ", a fixed first dimension; only models with a dynamic batch dimension are "
-                    + "served");
+        TensorSpec input = session.inputs().get(0);
+        List<Long> shape = input.shape();
+        if (!TensorType.FP32.name().equals(input.datatype()) || shape.size() < 2) {
+            throw new IllegalArgumentException("the model's input '" + input.name() + "' must be an FP32 tensor "
+                    + "of shape [batch, ...] for a classifier, it is " + input.datatype() + " " + shape);
         }
-        long[] row = Arrays.copyOfRange(shape, 1, shape.length);
-        long values = 1;
-        for (long dim : row) {
-            if (dim <= 0) {
-                throw new IllegalArgumentException("the model's " + role + " '" + node.getName() + "' has shape "
-                        + shapeText(shape) + "; every dimension after the batch must be fixed");
+        if (!session.batchable()) {
+            throw new IllegalArgumentException("the model's input '" + input.name() + "' has shape " + shape
+                    + ", a fixed first dimension; a classifier needs a dynamic batch dimension");
+        }
+        long[] rowDims = new long[shape.size() - 1];
+        long features = 1;
+        for (int i = 1; i < shape.size(); i++) {
+            rowDims[i - 1] = shape.get(i);
+            features *= Math.max(0, shape.get(i));
+            if (shape.get(i) <= 0 || features > MAX_FEATURES) {
+                throw new IllegalArgumentException("the model's input '" + input.name() + "' has shape " + shape
+                        + "; a classifier needs every dimension after the batch fixed, and at most " + MAX_FEATURES
+                        + " values a row");
             }
-            values *= dim;
-            if (values > maxValues) {
-                throw new IllegalArgumentException("the model's " + role + " '" + node.getName() + "' has shape "
-                        + shapeText(shape) + ": too many values a row");
-            }
         }
-        return row;
+        List<TensorSpec> scores = session.outputs().stream().filter(Classifier::scoresShape).toList();
+        if (scores.size() != 1) {
+            throw new IllegalArgumentException("a classifier answers one FP32 output of shape [batch, classes], the "
+                    + "model has " + scores.size() + " of its " + session.outputs().size() + " outputs "
+                    + session.outputs().stream().map(o -> o.name() + " " + o.datatype() + " " + o.shape()).toList());
+        }
+        TensorSpec output = scores.get(0);
+        return new Classifier(session, input, rowDims, (int) features, output.name(), output.shape().get(1)
+                .intValue());
     }
 
-    private static String shapeText(long[] shape) {
-        return Arrays.toString(shape);
+    private static boolean scoresShape(TensorSpec output) {
+        return TensorType.FP32.name().equals(output.datatype()) && output.shape().size() == 2
+                && output.shape().get(1) > 0;
     }
 
-    /**
-     * Runs the model on {@code batch} rows of {@link #features()} values each, laid out row after row.
-     *
-     * @return one row of {@link #classes()} scores per input row
-     */
+    /** Rows of {@link #features()} values each, laid out row after row, as the model's input. */
+    public Map<String, Tensor> inputs(float[] values, int rows) {
+        if (values.length != rows * features) {
+            throw new IllegalArgumentException("expected " + rows * features + " values, got " + values.length);
+        }
+        long[] shape = new long[rowDims.length + 1];
+        shape[0] = rows;
+        System.arraycopy(rowDims, 0, shape, 1, rowDims.length);
+        return Map.of(input.name(), Tensor.ofFloats(shape, values));
+    }
+
+    /** The scores of each row among the model's outputs. */
+    public float[][] scores(Map<String, Tensor> outputs) {
+        Tensor tensor = outputs.get(output);
+        FloatBuffer values = tensor.floats();
+        float[][] rows = new float[tensor.rows()][classes];
+        for (float[] row : rows) {
+            values.get(row);
+        }
+        return rows;
+    }
+
+    /** Runs the model on {@code batch} rows of {@link #features()} values each, laid out row after row. */
     public float[][] run(float[] rows, int batch) {
-        if (rows.length != batch * features) {
-            throw new IllegalArgumentException("expected " + batch * features + " values, got " + rows.length);
-        }
-        FloatBuffer input = inputBuffer(rows.length);
-        input.put(rows).flip();
-        return run(input, batch);
+        return scores(session.run(inputs(rows, batch)));
     }
 
-    /**
-     * Runs the model on rows of {@link #features()} values each, copied straight into the input buffer.
-     *
-     * @return one row of {@link #classes()} scores per input row
-     */
+    /** Runs the model once on rows of {@link #features()} values each. */
     public float[][] run(List<float[]> rows) {
-        return run(rows, rows.size());
-    }
-
-    /**
-     * Runs the model on blocks of whole rows ({@code rows} in all), copied one after the other straight into the input
-     * buffer: the requests of a batch each bring theirs.
-     *
-     * @return one row of {@link #classes()} scores per input row, in block order
-     */
-    public float[][] run(List<float[]> blocks, int rows) {
-        FloatBuffer input = inputBuffer(rows * features);
-        for (float[] block : blocks) {
-            if (block.length % features != 0 || block.length > input.remaining()) {
-                throw new IllegalArgumentException("expected " + rows + " rows of " + features
-                        + " values in all, got a block of " + block.length + " values");
+        float[] values = new float[rows.size() * features];
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).length != features) {
+                throw new IllegalArgumentException("row " + i + " has " + rows.get(i).length + " values, not "
+                        + features);
             }
-            input.put(block);
+            System.arraycopy(rows.get(i), 0, values, i * features, features);
         }
-        if (input.hasRemaining()) {
-            throw new IllegalArgumentException("expected " + rows + " rows of " + features + " values, got "
-                    + input.position() / features);
-        }
-        return run(input.flip(), rows);
-    }
-
-    private float[][] run(FloatBuffer input, int batch) {
-        long[] shape = new long[inputDims.length + 1];
-        shape[0] = batch;
-        System.arraycopy(inputDims, 0, shape, 1, inputDims.length);
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
-                OrtSession.Result result = session.run(Map.of(inputName, tensor))) {
-            return (float[][]) result.get(0).getValue();
-        } catch (OrtException e) {
-            throw new IllegalStateException("inference failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * A direct buffer for model inputs: ONNX Runtime reads one in place, where a heap array would be copied into a new
-     * direct buffer on every run (an allocation with a cleaner). Each thread keeps one for up to {@link #CACHED_ROWS}
-     * rows (3 KB a row for the bundled model; the threads that run the model are the inference runners and the task
-     * workers); a larger batch gets a buffer of its own.
-     *
-     * @return a buffer with room for exactly {@code values} floats
-     */
-    private FloatBuffer inputBuffer(int values) {
-        int cached = CACHED_ROWS * features;
-        if (values > cached) {
-            return direct(values);
-        }
-        FloatBuffer buffer = inputs.get();
-        if (buffer == null) {
-            buffer = direct(cached);
-            inputs.set(buffer);
-        }
-        return buffer.clear().limit(values);
-    }
-
-    private static FloatBuffer direct(int values) {
-        return ByteBuffer.allocateDirect(values * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return run(values, rows.size());
     }
 
     public String inputName() {
-        return inputName;
+        return input.name();
     }
 
     public String outputName() {
-        return outputName;
+        return output;
     }
 
     /** The input's dimensions after the batch dimension. */
     public List<Long> inputDims() {
-        return Arrays.stream(inputDims).boxed().toList();
+        return input.shape().subList(1, input.shape().size());
     }
 
     public int features() {
@@ -212,14 +135,5 @@ public final class Classifier implements AutoCloseable {
 
     public int classes() {
         return classes;
-    }
-
-    @Override
-    public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException("closing the ONNX Runtime session failed", e);
-        }
     }
 }

@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A usable model version: the session, what it is, its labels in output order (empty when its config names none), how
- * pictures become its input (empty when it takes none), whether its output needs a softmax to be probabilities, the
- * rows at most in one of its runs, the checksum of the config.json it was loaded with (a hot swap reloads a version
- * whose model file or config changed), and who is using its session.
+ * A usable model version: the session, the session seen as a classifier when its signature makes one, what it is, its
+ * labels in output order (empty when its config names none), how pictures become its input (empty when it takes none),
+ * whether its output needs a softmax to be probabilities, the rows at most in one of its runs, the checksum of the
+ * config.json it was loaded with (a hot swap reloads a version whose model file or config changed), and who is using
+ * its session.
  */
-public record LoadedModel(Classifier classifier, ModelMetadata metadata, List<String> labels,
+public record LoadedModel(ModelSession session, Optional<Classifier> classifier, ModelMetadata metadata,
+        List<String> labels,
         Optional<ImageFormat> image, boolean softmax, int maxBatchRows, String configSha256, SessionUsage usage) {
 
     /** The model's output row as class probabilities: softmax applied when the model returns logits. */
@@ -24,6 +26,13 @@ public record LoadedModel(Classifier classifier, ModelMetadata metadata, List<St
         return image.orElseThrow(() -> new ValidationFailedException("Model '" + metadata.name() + "' takes no "
                 + "pictures: its config.json has no 'image' settings. Send it tensors at /v2/models/"
                 + metadata.name() + "/infer"));
+    }
+
+    /** The model as a classifier; a 422 problem when it has no labels (and so classifies nothing). */
+    public Classifier requireClassifier() {
+        requireLabels();
+        // Labels are accepted only for a model that is a classifier (ModelLoader).
+        return classifier.orElseThrow();
     }
 
     /** The class names; a 422 problem when the model's config names none, so that nothing can be classified. */

@@ -151,7 +151,7 @@ public class ModelLifecycle {
         served.clear();
         closer.shutdown();
         for (LoadedModel model : all) {
-            model.classifier().close();
+            model.session().close();
             LOG.infof("Model %s closed", model.id());
         }
     }
@@ -198,7 +198,7 @@ public class ModelLifecycle {
         try {
             // The runners first (they are idle: nobody holds the version), then the session they used.
             retirements.fire(new RetiredModel(model));
-            model.classifier().close();
+            model.session().close();
             metrics.counter("model.sessions.closed", "model", model.metadata().name()).increment();
             LOG.infof("Model %s closed after its last request", model.id());
         } catch (RuntimeException e) {

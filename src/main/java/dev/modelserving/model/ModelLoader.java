@@ -1,8 +1,12 @@
 package dev.modelserving.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,48 +26,90 @@ final class ModelLoader {
     LoadedModel load(ModelRepository repository, String name, ModelSettings settings, int version) {
         long started = System.nanoTime();
         ModelRepository.ModelFile file = repository.model(name, version);
-        Classifier classifier;
+        ModelSession session;
         try {
-            classifier = Classifier.open(file.bytes(), config.intraOpThreads());
+            session = ModelSession.open(file.bytes(), config.intraOpThreads());
         } catch (Exception e) {
             throw new InvalidModelException(file.location() + " cannot be served: " + e.getMessage(), e);
         }
         try {
             String configFile = repository.location() + "/" + name + "/" + ModelRepository.CONFIG;
             List<String> labels = settings.labels().orElse(List.of());
-            if (!labels.isEmpty() && labels.size() != classifier.classes()) {
+            Optional<Classifier> classifier = classifier(session, settings, file.location(), configFile);
+            if (!labels.isEmpty() && labels.size() != classifier.get().classes()) {
                 throw new InvalidModelException(configFile + ": 'labels' has " + labels.size() + " names but the "
-                        + "model's output '" + classifier.outputName() + "' has " + classifier.classes() + " classes");
+                        + "model's output '" + classifier.get().outputName() + "' has "
+                        + classifier.get().classes() + " classes");
             }
-            Optional<ImageFormat> image = settings.image().map(i -> i.format(classifier.inputDims(), configFile));
+            Optional<ImageFormat> image = settings.image()
+                    .map(i -> i.format(classifier.orElseThrow().inputDims(), configFile));
             int maxBatchRows = settings.maxBatchRows().orElse(config.batching().maxRows());
             String configSha256 = repository.configSha256(name);
-            LoadedModel draft = new LoadedModel(classifier, null, labels, image, settings.softmax(),
+            LoadedModel draft = new LoadedModel(session, classifier, null, labels, image, settings.softmax(),
                     maxBatchRows, configSha256, new SessionUsage());
             warmUp(draft, file.location());
             long loadMillis = (System.nanoTime() - started) / 1_000_000;
-            List<Long> inputShape = new ArrayList<>(List.of(-1L));
-            inputShape.addAll(classifier.inputDims());
             ModelMetadata metadata = new ModelMetadata(name, String.valueOf(version), file.sha256(), file.location(),
-                    ModelMetadata.PLATFORM,
-                    new ModelMetadata.Signature(
-                            new TensorSpec(classifier.inputName(), "FP32", List.copyOf(inputShape)),
-                            new TensorSpec(classifier.outputName(), "FP32", List.of(-1L, (long) classifier.classes()))),
+                    ModelMetadata.PLATFORM, new ModelMetadata.Signature(session.inputs(), session.outputs()),
                     labels, Instant.now(), loadMillis);
-            return new LoadedModel(classifier, metadata, labels, image, settings.softmax(), maxBatchRows,
+            return new LoadedModel(session, classifier, metadata, labels, image, settings.softmax(), maxBatchRows,
                     configSha256, new SessionUsage());
         } catch (RuntimeException e) {
-            classifier.close();
+            session.close();
             throw e;
         }
     }
 
     /**
-     * Runs the model on blank input and checks that it answers one row; a classifier's row, softmax applied when its
-     * config asks for it, must be one probability per label.
+     * The session as a classifier when its signature makes one; a model whose config gives it labels or picture
+     * settings must be one.
+     */
+    private static Optional<Classifier> classifier(ModelSession session, ModelSettings settings, String file,
+            String configFile) {
+        try {
+            return Optional.of(Classifier.of(session));
+        } catch (IllegalArgumentException notOne) {
+            if (settings.labels().isPresent() || settings.image().isPresent()) {
+                throw new InvalidModelException(configFile + ": '" + (settings.labels().isPresent()
+                        ? "labels"
+                        : "image") + "' is for a classifier, but " + file + " is not one: " + notOne.getMessage(),
+                        notOne);
+            }
+            // Served through the Open Inference Protocol only.
+            return Optional.empty();
+        }
+    }
+
+    /** Zeros of every input's type and shape, one for each dynamic dimension. */
+    private static Map<String, Tensor> blankInputs(ModelSession session) {
+        Map<String, Tensor> inputs = new LinkedHashMap<>();
+        for (TensorSpec spec : session.inputs()) {
+            long[] shape = spec.shape().stream().mapToLong(dim -> Math.max(1, dim)).toArray();
+            TensorType type = TensorType.valueOf(spec.datatype());
+            long elements = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+            inputs.put(spec.name(),
+                    new Tensor(type, shape, ByteBuffer.allocate(Math.toIntExact(elements * type.bytes()))
+                            .order(ByteOrder.nativeOrder())));
+        }
+        return inputs;
+    }
+
+    /**
+     * Runs the model on blank input: a classifier must answer one row, softmax applied when its config asks for it, of
+     * one probability per label; any other model must answer its outputs.
      */
     private void warmUp(LoadedModel model, String file) {
-        Classifier classifier = model.classifier();
+        if (model.classifier().isEmpty()) {
+            Map<String, Tensor> blank = blankInputs(model.session());
+            for (int i = 0; i < Math.max(1, config.warmupRuns()); i++) {
+                Map<String, Tensor> outputs = model.session().run(blank);
+                if (outputs.size() != model.session().outputs().size()) {
+                    throw new InvalidModelException(file + " answered " + outputs.keySet() + ", not every output");
+                }
+            }
+            return;
+        }
+        Classifier classifier = model.classifier().get();
         for (int i = 0; i < Math.max(1, config.warmupRuns()); i++) {
             float[][] scores = classifier.run(new float[classifier.features()], 1);
             if (scores.length != 1 || scores[0].length != classifier.classes()) {

@@ -21,9 +21,9 @@ public record ModelMetadata(
 
     public static final String PLATFORM = "onnxruntime_onnx";
 
-    /** The model's one input and one output. */
+    /** The model's inputs and outputs, as its file declares them, in its order. */
     @RegisterForReflection
     @Schema(name = "Signature")
-    public record Signature(TensorSpec input, TensorSpec output) {
+    public record Signature(List<TensorSpec> inputs, List<TensorSpec> outputs) {
     }
 }

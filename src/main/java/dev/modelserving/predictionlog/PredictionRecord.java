@@ -12,6 +12,8 @@ import java.util.UUID;
  * an event sent again) is recognised as one
  * @param requestId the request's X-Request-Id, if it came over HTTP
  * @param user the caller, if authenticated
+ * @param label the most likely class; absent for a model that does not classify (its output is in the answer only)
+ * @param confidence that class's probability; absent with the label
  * @param orderId the order the prediction belongs to, if any
  * @param latencyMicros preprocessing plus inference time of this prediction
  */
@@ -25,7 +27,7 @@ public record PredictionRecord(
         String model,
         String version,
         String label,
-        float confidence,
+        Float confidence,
         long latencyMicros,
         String orderId) {
 

@@ -10,11 +10,14 @@ import dev.modelserving.model.LoadedModel;
 import dev.modelserving.model.ModelConfig;
 import dev.modelserving.model.ModelMetadata;
 import dev.modelserving.model.ServedModels;
+import dev.modelserving.model.Tensor;
 import dev.modelserving.problem.InvalidJsonException;
 import dev.modelserving.problem.InvalidRequestException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,8 +46,8 @@ public class TensorInference {
     public V2Protocol.ModelMetadata metadata(String name, String version) {
         ModelMetadata meta = served.require(name, version).metadata();
         List<String> versions = served.readyVersions(name).stream().map(m -> m.metadata().version()).toList();
-        return new V2Protocol.ModelMetadata(meta.name(), versions, meta.platform(),
-                List.of(meta.signature().input()), List.of(meta.signature().output()));
+        return new V2Protocol.ModelMetadata(meta.name(), versions, meta.platform(), meta.signature().inputs(),
+                meta.signature().outputs());
     }
 
     public V2Protocol.ModelReady ready(String name, String version) {
@@ -53,8 +56,9 @@ public class TensorInference {
     }
 
     /**
-     * Runs the model on the request's rows. The body is parsed and checked on an inference runner (it is up to
-     * {@code max-batch} rows of CPU work), in one model run with the rows of other requests waiting at the same time.
+     * Runs the model on the request's tensors. The body is parsed and checked on an inference runner (it is up to
+     * {@code max-batch} rows of CPU work); a batchable model runs it with the rows of other requests waiting at the
+     * same time (of the same shapes), one that cannot batch alone.
      */
     public Uni<V2Protocol.InferenceResponse> infer(String name, String version, byte[] body,
             PredictionContext context) {
@@ -73,21 +77,19 @@ public class TensorInference {
         }
     }
 
-    /** The request's rows, checked against the model's signature, and how to answer with their output. */
+    /** The request's tensors, checked against the model's signature, and how to answer with the outputs. */
     private RowBatcher.Work<V2Protocol.InferenceResponse> rows(LoadedModel model,
             V2Protocol.InferenceRequest request) {
         ModelMetadata meta = model.metadata();
-        InferenceRequestReader.Batch batch = InferenceRequestReader.read(request, meta.signature().input(),
-                meta.signature().output(), config.maxBatch());
-        int classes = model.classifier().classes();
-        return new RowBatcher.Work<>(batch.rows(), batch.size(), probabilities -> {
-            float[] flat = new float[batch.size() * classes];
-            for (int i = 0; i < probabilities.length; i++) {
-                System.arraycopy(probabilities[i], 0, flat, i * classes, classes);
+        InferenceRequestReader.Read read = InferenceRequestReader.read(request, model.session(), config.maxBatch());
+        return new RowBatcher.Work<>(read.inputs(), read.rows(), model.session().batchKey(read.inputs()), outputs -> {
+            List<V2Protocol.OutputTensor> answer = new ArrayList<>(read.outputs().size());
+            for (String name : read.outputs()) {
+                Tensor tensor = outputs.get(name);
+                answer.add(new V2Protocol.OutputTensor(name, Arrays.stream(tensor.shape()).boxed().toList(),
+                        tensor.type().name(), tensor));
             }
-            return new V2Protocol.InferenceResponse(meta.name(), meta.version(), request.id(), List.of(
-                    new V2Protocol.OutputTensor(meta.signature().output().name(), List.of((long) batch.size(),
-                            (long) classes), "FP32", flat)));
+            return new V2Protocol.InferenceResponse(meta.name(), meta.version(), request.id(), answer);
         });
     }
 }

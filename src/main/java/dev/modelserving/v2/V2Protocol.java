@@ -3,10 +3,13 @@ package dev.modelserving.v2;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import dev.modelserving.model.Tensor;
 import dev.modelserving.model.TensorSpec;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The JSON messages of the Open Inference Protocol (KServe V2) REST API, as far as this server speaks it. */
@@ -52,15 +55,17 @@ public final class V2Protocol {
     }
 
     /**
-     * @param data the values, flat in row-major order or nested by dimension
+     * @param data the elements, flat in row-major order or nested by dimension, parsed as {@code datatype}
      */
     @RegisterForReflection
+    @JsonDeserialize(using = TensorJson.InputDeserializer.class)
     @Schema(name = "V2InputTensor")
     public record InputTensor(
             @Schema(example = "input") String name,
             @Schema(example = "[1, 784]") List<Long> shape,
-            @Schema(example = "FP32") String datatype,
-            @JsonDeserialize(using = TensorData.Deserializer.class) TensorData data,
+            @Schema(example = "FP32",
+                    description = "FP32, FP64, INT64, INT32, INT16, INT8, UINT8 or BOOL") String datatype,
+            TensorData data,
             Map<String, Object> parameters) {
     }
 
@@ -79,8 +84,14 @@ public final class V2Protocol {
             List<OutputTensor> outputs) {
     }
 
+    /**
+     * @param data the elements, flat in row-major order
+     */
     @RegisterForReflection
     @Schema(name = "V2OutputTensor")
-    public record OutputTensor(String name, List<Long> shape, String datatype, float[] data) {
+    public record OutputTensor(String name, List<Long> shape, String datatype,
+            @JsonSerialize(using = TensorJson.DataSerializer.class) @Schema(type = SchemaType.ARRAY,
+                    implementation = Object.class, description = "Row-major elements: numbers, or true/false for "
+                            + "BOOL") Tensor data) {
     }
 }

@@ -3,7 +3,9 @@ package dev.modelserving.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.modelserving.model.Classifier;
 import dev.modelserving.model.ServedModels;
+import dev.modelserving.model.Tensor;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.DataInputStream;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -55,9 +58,11 @@ class AccuracyTest {
             int n = Math.min(BATCH, labels.length - start);
             float[] rows = Arrays.copyOfRange(images, start * PIXELS, (start + n) * PIXELS);
             // Through the inference runners, as V2 requests are served.
-            float[][] probabilities = predictions.infer(null, null,
-                    model -> new RowBatcher.Work<>(rows, n, output -> output),
-                    PredictionContext.NONE).await().atMost(Duration.ofSeconds(30));
+            float[][] probabilities = predictions.infer(null, null, model -> {
+                Classifier classifier = model.requireClassifier();
+                Map<String, Tensor> inputs = classifier.inputs(rows, n);
+                return new RowBatcher.Work<>(inputs, n, model.session().batchKey(inputs), classifier::scores);
+            }, PredictionContext.NONE).await().atMost(Duration.ofSeconds(30));
             for (int i = 0; i < n; i++) {
                 int best = 0;
                 for (int c = 1; c < probabilities[i].length; c++) {

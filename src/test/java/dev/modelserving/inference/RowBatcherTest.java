@@ -3,10 +3,13 @@ package dev.modelserving.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelserving.model.Tensor;
 import dev.modelserving.problem.InvalidRequestException;
 import dev.modelserving.problem.ShuttingDownException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -16,8 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * How work is grouped into model runs, with a stand-in model whose rows are one value each and whose output row is its
- * input value negated. The first run is held on a latch so that work provably queues up behind it.
+ * How work is grouped into model runs, with a stand-in model whose rows are one value each (input "x") and whose output
+ * row (output "y") is its input value negated. The first run is held on a latch so that work provably queues up behind
+ * it.
  */
 class RowBatcherTest {
 
@@ -29,7 +33,7 @@ class RowBatcherTest {
         volatile RuntimeException failNext;
 
         @Override
-        public float[][] run(List<float[]> blocks, int rows) {
+        public List<Map<String, Tensor>> run(List<Map<String, Tensor>> blocks, int rows) {
             running.countDown();
             try {
                 assertThat(release.await(10, TimeUnit.SECONDS)).as("released").isTrue();
@@ -42,14 +46,19 @@ class RowBatcherTest {
                 failNext = null;
                 throw failure;
             }
-            List<float[]> out = new ArrayList<>();
-            for (float[] block : blocks) {
-                for (float value : block) {
-                    out.add(new float[]{-value});
+            List<Map<String, Tensor>> out = new ArrayList<>();
+            int total = 0;
+            for (Map<String, Tensor> block : blocks) {
+                FloatBuffer x = block.get("x").floats();
+                float[] negated = new float[x.limit()];
+                for (int i = 0; i < negated.length; i++) {
+                    negated[i] = -x.get(i);
                 }
+                total += negated.length;
+                out.add(Map.of("y", Tensor.ofFloats(new long[]{negated.length, 1}, negated)));
             }
-            assertThat(out).hasSize(rows);
-            return out.toArray(new float[0][]);
+            assertThat(total).isEqualTo(rows);
+            return out;
         }
     }
 
@@ -70,12 +79,19 @@ class RowBatcherTest {
         }
     }
 
-    /** Work of the given values, one row each; its result is the output values in order. */
+    /** Work of the given values, one row each, batchable with any other; its result is its output values in order. */
     private static CompletableFuture<List<Float>> submit(RowBatcher batcher, float... values) {
-        return batcher.submit(() -> new RowBatcher.Work<>(values, values.length, output -> {
+        return submitKeyed(batcher, "rows of one value", values);
+    }
+
+    /** Work of the given values with a batch key: null runs alone. */
+    private static CompletableFuture<List<Float>> submitKeyed(RowBatcher batcher, Object key, float... values) {
+        Map<String, Tensor> inputs = Map.of("x", Tensor.ofFloats(new long[]{values.length, 1}, values));
+        return batcher.submit(() -> new RowBatcher.Work<>(inputs, values.length, key, output -> {
             List<Float> result = new ArrayList<>();
-            for (float[] row : output) {
-                result.add(row[0]);
+            FloatBuffer y = output.get("y").floats();
+            for (int i = 0; i < y.limit(); i++) {
+                result.add(y.get(i));
             }
             return result;
         }));
@@ -124,6 +140,27 @@ class RowBatcherTest {
         assertThat(big.get(5, TimeUnit.SECONDS)).containsExactly(-6f, -7f, -8f, -9f, -10f, -11f);
         // 1+2 fit (3 rows), c would make 5: it carries over; the six-row piece is over the limit and runs alone.
         assertThat(model.runs).containsExactly(1, 3, 2, 6);
+    }
+
+    @Test
+    void onlyWorkWithEqualBatchKeysSharesARunAndWorkWithoutOneRunsAlone() throws Exception {
+        RowBatcher batcher = batcher(1, 32, 100);
+        CompletableFuture<List<Float>> first = holdTheRunner(batcher);
+        CompletableFuture<List<Float>> a = submitKeyed(batcher, "shape A", 1);
+        CompletableFuture<List<Float>> b = submitKeyed(batcher, "shape A", 2, 3);
+        CompletableFuture<List<Float>> other = submitKeyed(batcher, "shape B", 4);
+        CompletableFuture<List<Float>> alone = submitKeyed(batcher, null, 5);
+        CompletableFuture<List<Float>> alsoAlone = submitKeyed(batcher, null, 6);
+        model.release.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly(-100f);
+        assertThat(a.get(5, TimeUnit.SECONDS)).containsExactly(-1f);
+        assertThat(b.get(5, TimeUnit.SECONDS)).containsExactly(-2f, -3f);
+        assertThat(other.get(5, TimeUnit.SECONDS)).containsExactly(-4f);
+        assertThat(alone.get(5, TimeUnit.SECONDS)).containsExactly(-5f);
+        assertThat(alsoAlone.get(5, TimeUnit.SECONDS)).containsExactly(-6f);
+        // The held run, then a and b together; "shape B" cannot join them, nor can the key-less pieces join anything.
+        assertThat(model.runs).containsExactly(1, 3, 1, 1, 1);
     }
 
     @Test

@@ -13,7 +13,8 @@ class ClassifierShapesTest {
 
     @Test
     void aChannelsFirstColourModelRunsOnRowsOfItsPictures() throws Exception {
-        try (Classifier model = Classifier.open(OnnxModels.channelMeans(true, 2, 2), 1)) {
+        try (ModelSession session = ModelSession.open(OnnxModels.channelMeans(true, 2, 2), 1)) {
+            Classifier model = Classifier.of(session);
             assertThat(model.inputDims()).containsExactly(3L, 2L, 2L);
             assertThat(model.features()).isEqualTo(12);
             assertThat(model.classes()).isEqualTo(3);
@@ -27,7 +28,8 @@ class ClassifierShapesTest {
 
     @Test
     void aChannelsLastColourModelReadsInterleavedValues() throws Exception {
-        try (Classifier model = Classifier.open(OnnxModels.channelMeans(false, 2, 2), 1)) {
+        try (ModelSession session = ModelSession.open(OnnxModels.channelMeans(false, 2, 2), 1)) {
+            Classifier model = Classifier.of(session);
             assertThat(model.inputDims()).containsExactly(2L, 2L, 3L);
             float[] greenish = {0, 1, 0, 0, 1, 0, 0, 1, 0, .2f, .6f, .2f};
             assertThat(model.run(greenish, 1)[0]).containsExactly(new float[]{.05f, .9f, .05f}, within(1e-6f));
@@ -37,7 +39,8 @@ class ClassifierShapesTest {
     @Test
     void aLinearModelAnswersXTimesWPlusB() throws Exception {
         byte[] onnx = OnnxModels.linear(new float[][]{{1, 0, 2}, {0, 1, -1}}, new float[]{0.5f, 0, 0});
-        try (Classifier model = Classifier.open(onnx, 1)) {
+        try (ModelSession session = ModelSession.open(onnx, 1)) {
+            Classifier model = Classifier.of(session);
             float[][] y = model.run(List.of(new float[]{1, 2}, new float[]{-1, 0}));
             assertThat(y[0]).containsExactly(1.5f, 2, 0);
             assertThat(y[1]).containsExactly(-0.5f, 0, -2);
@@ -46,7 +49,7 @@ class ClassifierShapesTest {
 
     @Test
     void aFileThatIsNotAModelIsRefused() {
-        assertThatThrownBy(() -> Classifier.open("not an ONNX file".getBytes(), 1)).isNotNull();
+        assertThatThrownBy(() -> ModelSession.open("not an ONNX file".getBytes(), 1)).isNotNull();
     }
 
     @Test

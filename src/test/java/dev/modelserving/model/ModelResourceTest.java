@@ -25,8 +25,8 @@ class ModelResourceTest {
         }
         assertThat(response.jsonPath().getString("sha256")).isEqualTo(shipped);
         assertThat(response.jsonPath().getList("labels")).hasSize(10).contains("Sneaker", "Ankle boot", "Trouser");
-        assertThat(response.jsonPath().getString("signature.input.name")).isEqualTo("input");
-        assertThat(response.jsonPath().getList("signature.output.shape", Integer.class)).containsExactly(-1, 10);
+        assertThat(response.jsonPath().getString("signature.inputs[0].name")).isEqualTo("input");
+        assertThat(response.jsonPath().getList("signature.outputs[0].shape", Integer.class)).containsExactly(-1, 10);
         assertThat(response.jsonPath().getString("loadedAt")).isNotBlank();
         assertThat(response.jsonPath().getLong("loadMillis")).isPositive();
     }

@@ -19,6 +19,12 @@ import java.util.List;
 public final class OnnxModels {
 
     static final int FLOAT = 1;
+    static final int UINT8 = 2;
+    static final int INT8 = 3;
+    static final int INT32 = 6;
+    static final int INT64 = 7;
+    static final int BOOL = 9;
+    static final int DOUBLE = 11;
     private static final int OPSET = 13;
 
     private OnnxModels() {
@@ -70,6 +76,58 @@ public final class OnnxModels {
                         floatTensor("B", new long[]{width, width}, new float[width * width]),
                         floatTensor("C", new long[]{width, 1}, new float[width]),
                         floatTensor("k", new long[]{1}, new float[]{answer})));
+    }
+
+    /**
+     * Two inputs and two outputs: {@code sum = a + b} and {@code product = a * b}, element by element, for inputs
+     * {@code [N, 2]}.
+     */
+    public static byte[] sumAndProduct() {
+        return model(List.of(node("Add", List.of("a", "b"), List.of("sum")),
+                node("Mul", List.of("a", "b"), List.of("product"))),
+                List.of(valueInfo("a", -1, 2), valueInfo("b", -1, 2)),
+                List.of(valueInfo("sum", -1, 2), valueInfo("product", -1, 2)), List.of());
+    }
+
+    /**
+     * One input and one output of each integer, FP64 and BOOL type, each {@code [N, 2]}, with an answer that proves the
+     * model saw the value: {@code ids + ids} (INT64), {@code -counts} (INT32), {@code -offsets} (INT8), {@code pixels}
+     * as they are (UINT8), {@code x + x} (FP64), {@code not flags} (BOOL).
+     */
+    public static byte[] everyType() {
+        return model(List.of(node("Add", List.of("ids", "ids"), List.of("ids_doubled")),
+                node("Neg", List.of("counts"), List.of("counts_negated")),
+                node("Neg", List.of("offsets"), List.of("offsets_negated")),
+                node("Identity", List.of("pixels"), List.of("pixels_out")),
+                node("Add", List.of("x", "x"), List.of("x_doubled")),
+                node("Not", List.of("flags"), List.of("flags_negated"))),
+                List.of(typedValueInfo("ids", INT64, -1, 2), typedValueInfo("counts", INT32, -1, 2),
+                        typedValueInfo("offsets", INT8, -1, 2), typedValueInfo("pixels", UINT8, -1, 2),
+                        typedValueInfo("x", DOUBLE, -1, 2), typedValueInfo("flags", BOOL, -1, 2)),
+                List.of(typedValueInfo("ids_doubled", INT64, -1, 2), typedValueInfo("counts_negated", INT32, -1, 2),
+                        typedValueInfo("offsets_negated", INT8, -1, 2), typedValueInfo("pixels_out", UINT8, -1, 2),
+                        typedValueInfo("x_doubled", DOUBLE, -1, 2), typedValueInfo("flags_negated", BOOL, -1, 2)),
+                List.of());
+    }
+
+    /**
+     * A model that cannot batch: input {@code [2, 3]}, every dimension fixed, output {@code [2]} the largest value of
+     * each row.
+     */
+    public static byte[] fixedRowMaxima() {
+        return model(List.of(node("ReduceMax", List.of("x"), List.of("max"), intsAttribute("axes", 1),
+                intAttribute("keepdims", 0))), List.of(valueInfo("x", 2, 3)), List.of(valueInfo("max", 2)),
+                List.of());
+    }
+
+    /**
+     * A batchable model whose rows have any length: input {@code [N, L]}, output {@code [N, 1]} the largest value of
+     * each row. Requests with rows of different lengths cannot share a run.
+     */
+    public static byte[] rowMaxima() {
+        return model(List.of(node("ReduceMax", List.of("x"), List.of("max"), intsAttribute("axes", 1),
+                intAttribute("keepdims", 1))), List.of(valueInfo("x", -1, -2)), List.of(valueInfo("max", -1, 1)),
+                List.of());
     }
 
     /**
@@ -126,13 +184,23 @@ public final class OnnxModels {
         return attribute.varint(20, 7);
     }
 
-    /** A tensor's name and type; -1 is a dynamic dimension ("N"). */
+    /** An FP32 tensor's name and shape: see {@link #typedValueInfo}. */
     static Message valueInfo(String name, long... dims) {
+        return typedValueInfo(name, FLOAT, dims);
+    }
+
+    /**
+     * A tensor's name, element type and shape; a negative dimension is dynamic: -1 is the batch ("N"), -2 another
+     * ("L").
+     */
+    static Message typedValueInfo(String name, int elementType, long... dims) {
         Message shape = new Message();
         for (long dim : dims) {
-            shape.message(1, dim < 0 ? new Message().string(2, "N") : new Message().varint(1, dim));
+            shape.message(1, dim == -1
+                    ? new Message().string(2, "N")
+                    : dim < 0 ? new Message().string(2, "L") : new Message().varint(1, dim));
         }
-        Message tensorType = new Message().varint(1, FLOAT).message(2, shape);
+        Message tensorType = new Message().varint(1, elementType).message(2, shape);
         return new Message().string(1, name).message(2, new Message().message(1, tensorType));
     }
 
