@@ -80,11 +80,14 @@ final class ModelLoader {
         }
     }
 
-    /** Zeros of every input's type and shape, one for each dynamic dimension. */
-    private static Map<String, Tensor> blankInputs(ModelSession session) {
+    /** Zeros of every input's type and shape: {@code rows} for a dynamic first dimension, 1 for any other. */
+    private static Map<String, Tensor> blankInputs(ModelSession session, int rows) {
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (TensorSpec spec : session.inputs()) {
             long[] shape = spec.shape().stream().mapToLong(dim -> Math.max(1, dim)).toArray();
+            if (session.batchable()) {
+                shape[0] = rows;
+            }
             TensorType type = TensorType.valueOf(spec.datatype());
             long elements = Arrays.stream(shape).reduce(1, Math::multiplyExact);
             inputs.put(spec.name(),
@@ -100,9 +103,20 @@ final class ModelLoader {
      */
     private void warmUp(LoadedModel model, String file) {
         if (model.classifier().isEmpty()) {
-            Map<String, Tensor> blank = blankInputs(model.session());
+            // Two rows for a batchable model: each output must answer a row per input row, or batches cannot be split.
+            Map<String, Tensor> blank = blankInputs(model.session(), model.session().batchable() ? 2 : 1);
             for (int i = 0; i < Math.max(1, config.warmupRuns()); i++) {
-                Map<String, Tensor> outputs = model.session().run(blank);
+                Map<String, Tensor> outputs;
+                try {
+                    outputs = model.session().run(blank);
+                } catch (IllegalStateException e) {
+                    throw new InvalidModelException(file + " failed its warm-up run on zeros: " + e.getMessage()
+                            + (model.session().batchable()
+                                    ? " (a model whose outputs do not have a row per input "
+                                            + "row needs a fixed first dimension)"
+                                    : ""),
+                            e);
+                }
                 if (outputs.size() != model.session().outputs().size()) {
                     throw new InvalidModelException(file + " answered " + outputs.keySet() + ", not every output");
                 }

@@ -44,6 +44,7 @@ class TensorModelTest {
             OnnxModels.writeModel(REPOSITORY, "typed", 1, OnnxModels.everyType(), null);
             OnnxModels.writeModel(REPOSITORY, "fixed", 1, OnnxModels.fixedRowMaxima(), null);
             OnnxModels.writeModel(REPOSITORY, "ragged", 1, OnnxModels.rowMaxima(), null);
+            OnnxModels.writeModel(REPOSITORY, "unsplittable", 1, OnnxModels.flattenClaimingRows(), null);
             OnnxModels.writeModel(REPOSITORY, "labelled-pair", 1, OnnxModels.sumAndProduct(),
                     "{\"labels\": [\"low\", \"high\"]}");
             return Map.of("app.models.repository", REPOSITORY.toString(), "app.models.default", "scores");
@@ -290,5 +291,15 @@ class TensorModelTest {
         assertThat(entries.get(0).get("reason")).contains("labelled-pair/config.json: 'labels' is for a classifier")
                 .contains("a classifier takes one input, the model has [a, b]");
         assertThat(given().get("/v2/models/pair/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aModelWhoseOutputDoesNotFollowItsBatchDimensionIsUnavailableSayingWhy() {
+        Response models = given().auth().oauth2(Api.newUserToken()).get("/models");
+        List<Map<String, String>> entries = models.jsonPath().getList("models.findAll { it.name == 'unsplittable' }");
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).get("state")).isEqualTo("UNAVAILABLE");
+        assertThat(entries.get(0).get("reason")).contains("unsplittable/1/model.onnx failed its warm-up run")
+                .contains("output 'values' has shape [4] for 2 input rows").contains("needs a fixed first dimension");
     }
 }

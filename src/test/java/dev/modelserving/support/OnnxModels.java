@@ -131,6 +131,16 @@ public final class OnnxModels {
     }
 
     /**
+     * A model whose file declares a batch dimension its output does not follow: input {@code [N, 2]}, output declared
+     * {@code [N]} but computed as the input flattened ({@code [2N]} values). Its batches could not be split.
+     */
+    public static byte[] flattenClaimingRows() {
+        return model(List.of(node("Reshape", List.of("x", "flat"), List.of("values"))),
+                List.of(valueInfo("x", -1, 2)), List.of(valueInfo("values", -1)),
+                List.of(int64Tensor("flat", new long[]{1}, new long[]{-1})));
+    }
+
+    /**
      * Writes {@code <root>/<name>/<version>/model.onnx} and, when {@code config} is not null, the model's config.json.
      */
     public static Path writeModel(Path root, String name, int version, byte[] model, String config) {
@@ -202,6 +212,18 @@ public final class OnnxModels {
         }
         Message tensorType = new Message().varint(1, elementType).message(2, shape);
         return new Message().string(1, name).message(2, new Message().message(1, tensorType));
+    }
+
+    static Message int64Tensor(String name, long[] dims, long[] values) {
+        Message tensor = new Message();
+        for (long dim : dims) {
+            tensor.varint(1, dim);
+        }
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (long value : values) {
+            raw.putLong(value);
+        }
+        return tensor.varint(2, INT64).string(8, name).raw(9, raw.array());
     }
 
     static Message floatTensor(String name, long[] dims, float[] values) {
