@@ -129,18 +129,18 @@ public class InferenceResource {
     @Path("/models/{name}/infer")
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "inferTensors", summary = "Run the model on a batch of FP32 rows [N, ...]",
-            description = "Open Inference Protocol: one FP32 input tensor of the model's shape with a batch N first "
-                    + "([N, 784] for the bundled model), data flat or nested; the "
-                    + "answer is the model's FP32 output [N, classes] as it is (class probabilities [N, 10] for the "
-                    + "bundled model). Rows of concurrent requests run "
-                    + "together in one model run.")
+    @Operation(operationId = "inferTensors", summary = "Run the model on its input tensors",
+            description = "Open Inference Protocol: every input of the model's signature (its metadata) once, with its "
+                    + "datatype and shape ([N, 784] FP32 for the bundled model), data flat or nested; the answer is "
+                    + "every output as the model returns it (class probabilities [N, 10] for the bundled model), or "
+                    + "the outputs the request names. Rows of concurrent requests to a batchable model run together "
+                    + "in one model run.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = V2Protocol.InferenceRequest.class)))
-    @APIResponse(responseCode = "200", description = "The model's output [N, classes]",
+    @APIResponse(responseCode = "200", description = "The model's outputs",
             content = @Content(schema = @Schema(implementation = V2Protocol.InferenceResponse.class)))
-    @APIResponse(responseCode = "400", description = "Malformed JSON; wrong input name, shape, datatype or length "
-            + "(the detail names it)")
+    @APIResponse(responseCode = "400", description = "Malformed JSON; an unknown, missing or repeated input, a wrong "
+            + "shape, datatype, length or value, an unknown output (the detail names it)")
     @APIResponse(responseCode = "404", description = "No such model")
     @APIResponse(responseCode = "415", description = "Not JSON")
     @APIResponse(responseCode = "503", description = "The model is not loaded, or the server is overloaded "
@@ -153,7 +153,7 @@ public class InferenceResource {
     @Path("/models/{name}/versions/{version}/infer")
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "inferTensorsWithVersion", summary = "Run one version of the model on a batch of rows",
+    @Operation(operationId = "inferTensorsWithVersion", summary = "Run one version of the model on its input tensors",
             description = "Open Inference Protocol: as the model's inference, answered by that version.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = V2Protocol.InferenceRequest.class)))

@@ -215,27 +215,28 @@ public final class OnnxModels {
     }
 
     static Message int64Tensor(String name, long[] dims, long[] values) {
-        Message tensor = new Message();
-        for (long dim : dims) {
-            tensor.varint(1, dim);
-        }
         ByteBuffer raw = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (long value : values) {
             raw.putLong(value);
         }
-        return tensor.varint(2, INT64).string(8, name).raw(9, raw.array());
+        return initializer(name, dims, INT64, raw.array());
     }
 
     static Message floatTensor(String name, long[] dims, float[] values) {
-        Message tensor = new Message();
-        for (long dim : dims) {
-            tensor.varint(1, dim);
-        }
         ByteBuffer raw = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (float value : values) {
             raw.putFloat(value);
         }
-        return tensor.varint(2, FLOAT).string(8, name).raw(9, raw.array());
+        return initializer(name, dims, FLOAT, raw.array());
+    }
+
+    /** A TensorProto with its values as little-endian raw data. */
+    private static Message initializer(String name, long[] dims, int elementType, byte[] raw) {
+        Message tensor = new Message();
+        for (long dim : dims) {
+            tensor.varint(1, dim);
+        }
+        return tensor.varint(2, elementType).string(8, name).raw(9, raw);
     }
 
     /** A protobuf message being written: fields in the order they are added. */
