@@ -4,16 +4,19 @@ import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.model.ServedModels;
 import dev.modelserving.user.CurrentCaller;
 import dev.modelserving.web.OpenApiConventions;
+import dev.modelserving.web.UntypedBodyAccepted;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
@@ -128,13 +131,20 @@ public class InferenceResource {
     @POST
     @Path("/models/{name}/infer")
     @Authenticated
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
+    @UntypedBodyAccepted
     @Operation(operationId = "inferTensors", summary = "Run the model on its input tensors",
             description = "Open Inference Protocol: every input of the model's signature (its metadata) once, with its "
                     + "datatype and shape ([N, 784] FP32 for the bundled model), data flat or nested; the answer is "
                     + "every output as the model returns it (class probabilities [N, 10] for the bundled model), or "
                     + "the outputs the request names. Rows of concurrent requests to a batchable model run together "
-                    + "in one model run.")
+                    + "in one model run. Binary tensor data extension: with the Inference-Header-Content-Length "
+                    + "header the body is that many bytes of JSON followed by the raw little-endian elements of each "
+                    + "input whose parameters give its binary_data_size (the body's Content-Type may then be "
+                    + "application/octet-stream or absent); outputs asked for with binary_data_output (request "
+                    + "parameter) or binary_data (output parameter) are answered the same way, as "
+                    + "application/octet-stream.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = V2Protocol.InferenceRequest.class)))
     @APIResponse(responseCode = "200", description = "The model's outputs",
@@ -145,14 +155,32 @@ public class InferenceResource {
     @APIResponse(responseCode = "415", description = "Not JSON")
     @APIResponse(responseCode = "503", description = "The model is not loaded, or the server is overloaded "
             + "(app.model.batching.queue-capacity); Retry-After says when to retry")
-    public Uni<V2Protocol.InferenceResponse> infer(@PathParam("name") String name, byte[] body) {
-        return inference.infer(name, null, body, PredictionContext.ofRequest(caller.get().name()));
+    public Uni<Response> infer(@PathParam("name") String name,
+            @HeaderParam(BinaryTensors.HEADER) String binaryHeaderLength, byte[] body) {
+        return inference.infer(name, null, body, binaryHeaderLength, PredictionContext.ofRequest(caller.get().name()))
+                .map(InferenceResource::respond);
+    }
+
+    /**
+     * The answer's bytes as they are: JSON, or the JSON header and the binary outputs after it. A {@code Response}, not
+     * a {@code RestResponse}: with two media types produced, Quarkus REST picks the writer of a {@code RestResponse}'s
+     * entity by negotiation (its JSON writer, which would write the bytes as base64), and that of a {@code Response}'s
+     * by the entity's class and the type given here.
+     */
+    private static Response respond(TensorInference.Answer answer) {
+        if (!answer.binary()) {
+            return Response.ok(answer.body(), MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        return Response.ok(answer.body(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                .header(BinaryTensors.HEADER, answer.headerLength()).build();
     }
 
     @POST
     @Path("/models/{name}/versions/{version}/infer")
     @Authenticated
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
+    @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
+    @UntypedBodyAccepted
     @Operation(operationId = "inferTensorsWithVersion", summary = "Run one version of the model on its input tensors",
             description = "Open Inference Protocol: as the model's inference, answered by that version.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -162,8 +190,9 @@ public class InferenceResource {
     @APIResponse(responseCode = "400", description = "Malformed JSON, or an input that does not fit the version")
     @APIResponse(responseCode = "404", description = "No such model or version")
     @APIResponse(responseCode = "503", description = "The version is not loaded, or the server is overloaded")
-    public Uni<V2Protocol.InferenceResponse> inferVersion(@PathParam("name") String name,
-            @PathParam("version") String version, byte[] body) {
-        return inference.infer(name, version, body, PredictionContext.ofRequest(caller.get().name()));
+    public Uni<Response> inferVersion(@PathParam("name") String name, @PathParam("version") String version,
+            @HeaderParam(BinaryTensors.HEADER) String binaryHeaderLength, byte[] body) {
+        return inference.infer(name, version, body, binaryHeaderLength,
+                PredictionContext.ofRequest(caller.get().name())).map(InferenceResource::respond);
     }
 }

@@ -1,8 +1,10 @@
 package dev.modelserving.v2;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.inference.PredictionService;
 import dev.modelserving.inference.RowBatcher;
@@ -16,9 +18,11 @@ import dev.modelserving.problem.InvalidRequestException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The Open Inference Protocol's view of the served models: their metadata, their readiness, and inference on tensors. A
@@ -31,6 +35,7 @@ public class TensorInference {
     private final ModelConfig config;
     private final PredictionService predictions;
     private final ObjectReader requests;
+    private final ObjectWriter writer;
 
     public TensorInference(ServedModels served, ModelConfig config, PredictionService predictions, ObjectMapper json) {
         this.served = served;
@@ -40,6 +45,7 @@ public class TensorInference {
         // (exact) float parser instead of making a String of each for Float.parseFloat.
         this.requests = json.readerFor(V2Protocol.InferenceRequest.class)
                 .with(StreamReadFeature.USE_FAST_DOUBLE_PARSER.mappedFeature());
+        this.writer = json.writerFor(V2Protocol.InferenceResponse.class);
     }
 
     /** The version's metadata (the newest ready one when {@code version} is null), with every ready version. */
@@ -60,17 +66,33 @@ public class TensorInference {
      * {@code max-batch} rows of CPU work); a batchable model runs it with the rows of other requests waiting at the
      * same time (of the same shapes), one that cannot batch alone.
      */
-    public Uni<V2Protocol.InferenceResponse> infer(String name, String version, byte[] body,
+    public Uni<Answer> infer(String name, String version, byte[] body, String binaryHeaderLength,
             PredictionContext context) {
-        return predictions.infer(name, version, model -> rows(model, readRequest(body)), context);
+        return predictions.infer(name, version, model -> rows(model, readRequest(body, binaryHeaderLength)),
+                context);
     }
 
-    private V2Protocol.InferenceRequest readRequest(byte[] body) {
+    /**
+     * An answer's body, written on the runner that made it: the response as JSON, or, when outputs were asked for as
+     * binary data ({@code binary}), its JSON header of {@code headerLength} bytes followed by the binary outputs.
+     */
+    public record Answer(byte[] body, boolean binary, int headerLength) {
+    }
+
+    /** The request: all JSON, or a JSON header of {@code binaryHeaderLength} bytes followed by binary inputs. */
+    private V2Protocol.InferenceRequest readRequest(byte[] body, String binaryHeaderLength) {
         if (body.length == 0) {
             throw new InvalidRequestException("The request has no body; send a V2 inference request");
         }
+        int jsonLength = binaryHeaderLength == null
+                ? body.length
+                : BinaryTensors.headerLength(binaryHeaderLength, body.length);
         try {
-            return requests.readValue(body);
+            V2Protocol.InferenceRequest request = requests.readValue(body, 0, jsonLength);
+            return binaryHeaderLength == null
+                    ? request
+                    : BinaryTensors.attach(request, ByteBuffer.wrap(body, jsonLength, body.length - jsonLength)
+                            .slice());
         } catch (IOException e) {
             // Through the same mappers as a body the framework parsed: a problem naming what is wrong.
             throw new InvalidJsonException(e);
@@ -78,18 +100,39 @@ public class TensorInference {
     }
 
     /** The request's tensors, checked against the model's signature, and how to answer with the outputs. */
-    private RowBatcher.Work<V2Protocol.InferenceResponse> rows(LoadedModel model,
-            V2Protocol.InferenceRequest request) {
+    private RowBatcher.Work<Answer> rows(LoadedModel model, V2Protocol.InferenceRequest request) {
         ModelMetadata meta = model.metadata();
         InferenceRequestReader.Read read = InferenceRequestReader.read(request, model.session(), config.maxBatch());
         return new RowBatcher.Work<>(read.inputs(), read.rows(), model.session().batchKey(read.inputs()), outputs -> {
             List<V2Protocol.OutputTensor> answer = new ArrayList<>(read.outputs().size());
+            List<Tensor> binary = new ArrayList<>();
             for (String name : read.outputs()) {
                 Tensor tensor = outputs.get(name);
-                answer.add(new V2Protocol.OutputTensor(name, Arrays.stream(tensor.shape()).boxed().toList(),
-                        tensor.type().name(), tensor));
+                List<Long> shape = Arrays.stream(tensor.shape()).boxed().toList();
+                if (BinaryTensors.wanted(request, name)) {
+                    binary.add(tensor);
+                    answer.add(new V2Protocol.OutputTensor(name, shape, tensor.type().name(), null,
+                            Map.of(BinaryTensors.SIZE, tensor.data().limit())));
+                } else {
+                    answer.add(new V2Protocol.OutputTensor(name, shape, tensor.type().name(), tensor, null));
+                }
             }
-            return new V2Protocol.InferenceResponse(meta.name(), meta.version(), request.id(), answer);
+            V2Protocol.InferenceResponse response = new V2Protocol.InferenceResponse(meta.name(), meta.version(),
+                    request.id(), answer);
+            // Written here, on the runner, rather than by the framework on the event loop: thousands of numbers for a
+            // batch, and the binary outputs follow the JSON.
+            byte[] header = json(response);
+            return binary.isEmpty()
+                    ? new Answer(header, false, header.length)
+                    : new Answer(BinaryTensors.body(header, binary), true, header.length);
         });
+    }
+
+    private byte[] json(V2Protocol.InferenceResponse response) {
+        try {
+            return writer.writeValueAsBytes(response);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the inference response could not be written", e);
+        }
     }
 }

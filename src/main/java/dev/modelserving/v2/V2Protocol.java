@@ -85,13 +85,16 @@ public final class V2Protocol {
     }
 
     /**
-     * @param data the elements, flat in row-major order
+     * @param data the elements, flat in row-major order; absent when they follow the JSON as binary data
+     * @param parameters {@code binary_data_size} when the elements follow the JSON as binary data
      */
     @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "V2OutputTensor")
     public record OutputTensor(String name, List<Long> shape, String datatype,
             @JsonSerialize(using = TensorJson.DataSerializer.class) @Schema(type = SchemaType.ARRAY,
                     implementation = Object.class, description = "Row-major elements: numbers, or true/false for "
-                            + "BOOL") Tensor data) {
+                            + "BOOL") Tensor data,
+            Map<String, Object> parameters) {
     }
 }

@@ -62,7 +62,7 @@ public class ContentTypeRequired {
         try {
             Method method = resource.getResourceClass().getMethod(resource.getMethodName(),
                     resource.parameterTypes());
-            return method.isAnnotationPresent(Consumes.class);
+            return method.isAnnotationPresent(Consumes.class) && !method.isAnnotationPresent(UntypedBodyAccepted.class);
         } catch (NoSuchMethodException e) {
             return false;
         }

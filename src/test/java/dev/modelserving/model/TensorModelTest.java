@@ -7,14 +7,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.support.Api;
 import dev.modelserving.support.OnnxModels;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -87,6 +99,9 @@ class TensorModelTest {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestHTTPResource("/")
+    URL base;
 
     private static Response infer(String model, String body) {
         return given().auth().oauth2(Api.newUserToken()).contentType(ContentType.JSON).body(body)
@@ -301,5 +316,134 @@ class TensorModelTest {
         assertThat(entries.get(0).get("state")).isEqualTo("UNAVAILABLE");
         assertThat(entries.get(0).get("reason")).contains("unsplittable/1/model.onnx failed its warm-up run")
                 .contains("output 'values' has shape [4] for 2 input rows").contains("needs a fixed first dimension");
+    }
+
+    /** A binary-data request: the JSON header, then the parts' bytes. */
+    private static byte[] binaryBody(String json, byte[]... parts) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(json.getBytes(StandardCharsets.UTF_8));
+        for (byte[] part : parts) {
+            body.writeBytes(part);
+        }
+        return body.toByteArray();
+    }
+
+    private static byte[] floats(float... values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : values) {
+            bytes.putFloat(value);
+        }
+        return bytes.array();
+    }
+
+    private static Response inferBinary(String model, String json, byte[]... parts) {
+        return given().auth().oauth2(Api.newUserToken()).contentType("application/octet-stream")
+                .header("Inference-Header-Content-Length", json.getBytes(StandardCharsets.UTF_8).length)
+                .body(binaryBody(json, parts)).post("/v2/models/" + model + "/infer");
+    }
+
+    private static final String BINARY_PAIR = """
+            {"inputs": [{"name": "a", "shape": [2, 2], "datatype": "FP32", "parameters": {"binary_data_size": 16}},
+                        {"name": "b", "shape": [2, 2], "datatype": "FP32", "data": [10, 20, 0.5, 2]}]%s}""";
+
+    @Test
+    void binaryInputsAreReadAfterTheJsonAndBinaryOutputsAnsweredAfterIt() throws IOException {
+        Response response = inferBinary("pair",
+                BINARY_PAIR.formatted(", \"parameters\": {\"binary_data_output\": true}"),
+                floats(1, 2, 3, 4));
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+        assertThat(response.contentType()).isEqualTo("application/octet-stream");
+        byte[] body = response.asByteArray();
+        int headerLength = Integer.parseInt(response.header("Inference-Header-Content-Length"));
+        JsonNode header = JSON.readTree(new String(body, 0, headerLength, StandardCharsets.UTF_8));
+        assertThat(header.path("outputs").findValuesAsText("name")).containsExactly("sum", "product");
+        assertThat(header.at("/outputs/0/parameters/binary_data_size").asInt()).isEqualTo(16);
+        assertThat(header.at("/outputs/0/data").isMissingNode()).isTrue();
+        assertThat(body.length).isEqualTo(headerLength + 32);
+        FloatBuffer raw = ByteBuffer.wrap(body, headerLength, 32).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] values = new float[8];
+        raw.get(values);
+        assertThat(values).containsExactly(11, 22, 3.5f, 6, 10, 40, 1.5f, 8);
+    }
+
+    @Test
+    void oneOutputCanBeBinaryAndAnotherJson() throws IOException {
+        Response response = inferBinary("pair", BINARY_PAIR.formatted(", \"outputs\": [{\"name\": \"sum\"}, "
+                + "{\"name\": \"product\", \"parameters\": {\"binary_data\": true}}]"), floats(1, 2, 3, 4));
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+        byte[] body = response.asByteArray();
+        int headerLength = Integer.parseInt(response.header("Inference-Header-Content-Length"));
+        JsonNode header = JSON.readTree(new String(body, 0, headerLength, StandardCharsets.UTF_8));
+        assertThat(texts(header.at("/outputs/0/data"))).containsExactly("11.0", "22.0", "3.5", "6.0");
+        assertThat(header.at("/outputs/1/parameters/binary_data_size").asInt()).isEqualTo(16);
+        assertThat(ByteBuffer.wrap(body, headerLength + 12, 4).order(ByteOrder.LITTLE_ENDIAN).getFloat())
+                .isEqualTo(8f);
+        // Binary inputs alone give a JSON answer.
+        JsonNode json = ok(inferBinary("pair", BINARY_PAIR.formatted(""), floats(1, 2, 3, 4)));
+        assertThat(texts(json.at("/outputs/1/data"))).containsExactly("10.0", "40.0", "1.5", "8.0");
+    }
+
+    @Test
+    void aBinaryRequestWithoutContentTypeIsServedAsTritonsClientSendsIt() throws Exception {
+        String json = BINARY_PAIR.formatted("");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "v2/models/pair/infer"))
+                .header("Authorization", "Bearer " + Api.newUserToken())
+                .header("Inference-Header-Content-Length", String.valueOf(json.length()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(binaryBody(json, floats(1, 2, 3, 4)))).build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(texts(JSON.readTree(response.body()).at("/outputs/0/data"))).containsExactly("11.0", "22.0", "3.5",
+                "6.0");
+    }
+
+    @Test
+    void everyDatatypeTravelsAsBinaryData() throws IOException {
+        ByteBuffer ids = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putLong((1L << 60) + 1).putLong(-3)
+                .putLong(0).putLong(7);
+        String json = """
+                {"inputs": [{"name": "ids", "shape": [2, 2], "datatype": "INT64", "parameters": {"binary_data_size": 32}},
+                            {"name": "counts", "shape": [2, 2], "datatype": "INT32", "data": [1, 2, 3, 4]},
+                            {"name": "offsets", "shape": [2, 2], "datatype": "INT8", "data": [1, 2, 3, 4]},
+                            {"name": "pixels", "shape": [2, 2], "datatype": "UINT8", "parameters": {"binary_data_size": 4}},
+                            {"name": "x", "shape": [2, 2], "datatype": "FP64", "data": [1, 2, 3, 4]},
+                            {"name": "flags", "shape": [2, 2], "datatype": "BOOL", "parameters": {"binary_data_size": 4}}],
+                 "outputs": [{"name": "ids_doubled", "parameters": {"binary_data": true}}, {"name": "pixels_out"},
+                             {"name": "flags_negated"}]}""";
+        Response response = inferBinary("typed", json, ids.array(), new byte[]{(byte) 200, (byte) 255, 0, 1},
+                new byte[]{1, 0, 0, 1});
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+        byte[] body = response.asByteArray();
+        int headerLength = Integer.parseInt(response.header("Inference-Header-Content-Length"));
+        JsonNode header = JSON.readTree(new String(body, 0, headerLength, StandardCharsets.UTF_8));
+        assertThat(texts(header.at("/outputs/1/data"))).containsExactly("200", "255", "0", "1");
+        assertThat(texts(header.at("/outputs/2/data"))).containsExactly("false", "true", "true", "false");
+        ByteBuffer doubled = ByteBuffer.wrap(body, headerLength, 32).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(doubled.getLong()).isEqualTo((1L << 61) + 2);
+        assertThat(doubled.getLong()).isEqualTo(-6);
+    }
+
+    @Test
+    void binaryDataThatDoesNotAddUpIsA400NamingTheInput() {
+        String json = BINARY_PAIR.formatted("");
+        assertThat(problem(inferBinary("pair", json, floats(1, 2, 3, 4, 5))))
+                .isEqualTo("The body has 20 bytes of binary data after the JSON, but the inputs' binary_data_size "
+                        + "add up to 16");
+        assertThat(problem(inferBinary("pair", json, floats(1, 2, 3))))
+                .isEqualTo("Input 'a' has binary_data_size 16, but only 12 bytes of binary data are left for it");
+        String odd = json.replace("\"binary_data_size\": 16", "\"binary_data_size\": 14");
+        assertThat(problem(inferBinary("pair", odd, Arrays.copyOf(floats(1, 2, 3, 4), 14))))
+                .startsWith("Input 'a' has binary data of 14 bytes, not a whole number of FP32 elements");
+        String short12 = json.replace("\"binary_data_size\": 16", "\"binary_data_size\": 12");
+        assertThat(problem(inferBinary("pair", short12, floats(1, 2, 3))))
+                .isEqualTo("Input 'a' has 3 values; shape [2, 2] needs 4");
+        String both = json.replace("\"parameters\": {\"binary_data_size\": 16}",
+                "\"data\": [1, 2, 3, 4], \"parameters\": {\"binary_data_size\": 16}");
+        assertThat(problem(inferBinary("pair", both, floats(1, 2, 3, 4))))
+                .startsWith("Input 'a' has both data and binary_data_size");
+        Response past = given().auth().oauth2(Api.newUserToken()).contentType("application/octet-stream")
+                .header("Inference-Header-Content-Length", 100_000).body(binaryBody(json, floats(1, 2, 3, 4)))
+                .post("/v2/models/pair/infer");
+        assertThat(problem(past)).startsWith("The Inference-Header-Content-Length header says the JSON is 100000 "
+                + "bytes, but the body has");
     }
 }
