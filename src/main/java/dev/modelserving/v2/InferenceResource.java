@@ -162,16 +162,16 @@ public class InferenceResource {
     }
 
     /**
-     * The answer's bytes as they are: JSON, or the JSON header and the binary outputs after it. A {@code Response}, not
-     * a {@code RestResponse}: with two media types produced, Quarkus REST picks the writer of a {@code RestResponse}'s
-     * entity by negotiation (its JSON writer, which would write the bytes as base64), and that of a {@code Response}'s
-     * by the entity's class and the type given here.
+     * The response as JSON, or the binary body's bytes as they are. A {@code Response}, not a {@code RestResponse}:
+     * with two media types produced, Quarkus REST's {@code VariableProducesHandler} picks the writer of a
+     * {@code RestResponse}'s entity by negotiation (its JSON writer, which wrote the bytes as base64), and that of a
+     * {@code Response}'s by the entity's class and the type given here.
      */
     private static Response respond(TensorInference.Answer answer) {
-        if (!answer.binary()) {
-            return Response.ok(answer.body(), MediaType.APPLICATION_JSON_TYPE).build();
+        if (answer.binaryBody() == null) {
+            return Response.ok(answer.json(), MediaType.APPLICATION_JSON_TYPE).build();
         }
-        return Response.ok(answer.body(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+        return Response.ok(answer.binaryBody(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header(BinaryTensors.HEADER, answer.headerLength()).build();
     }
 
