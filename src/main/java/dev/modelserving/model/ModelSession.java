@@ -37,6 +37,8 @@ public final class ModelSession implements AutoCloseable {
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
     private final boolean batchable;
+    /** Whether every dimension after the batch is fixed: then every valid request has the same shapes. */
+    private final boolean fixedRows;
     /** Per thread, a direct buffer per input: ONNX Runtime reads one in place, where a heap one would be copied. */
     private final ThreadLocal<ByteBuffer[]> buffers;
 
@@ -47,6 +49,7 @@ public final class ModelSession implements AutoCloseable {
         this.outputs = outputs;
         this.batchable = inputs.stream().allMatch(ModelSession::batchDimension)
                 && outputs.stream().allMatch(ModelSession::batchDimension);
+        this.fixedRows = inputs.stream().allMatch(spec -> spec.shape().stream().skip(1).allMatch(dim -> dim >= 0));
         this.buffers = ThreadLocal.withInitial(() -> new ByteBuffer[inputs.size()]);
     }
 
@@ -106,6 +109,10 @@ public final class ModelSession implements AutoCloseable {
     public Object batchKey(Map<String, Tensor> given) {
         if (!batchable) {
             return null;
+        }
+        if (fixedRows) {
+            // Requests are checked against the fixed shapes, so they all share one key: nothing to build per request.
+            return this;
         }
         List<List<Long>> key = new ArrayList<>(inputs.size());
         for (TensorSpec spec : inputs) {

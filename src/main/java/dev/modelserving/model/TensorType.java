@@ -2,7 +2,9 @@ package dev.modelserving.model;
 
 import ai.onnxruntime.OnnxJavaType;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The element types a served model's inputs and outputs may have, by their Open Inference Protocol names, with the ONNX
@@ -21,6 +23,9 @@ public enum TensorType {
 
     private final OnnxJavaType onnx;
     private final int bytes;
+    /** Looked up for every output of every run: a map, not a search. */
+    private static final Map<OnnxJavaType, TensorType> BY_ONNX = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(type -> type.onnx, type -> type));
 
     TensorType(OnnxJavaType onnx, int bytes) {
         this.onnx = onnx;
@@ -29,7 +34,7 @@ public enum TensorType {
 
     /** The type ONNX Runtime calls {@code onnx}, if it is one of these. */
     public static Optional<TensorType> of(OnnxJavaType onnx) {
-        return Arrays.stream(values()).filter(type -> type.onnx == onnx).findFirst();
+        return Optional.ofNullable(BY_ONNX.get(onnx));
     }
 
     /** The type the protocol calls {@code datatype} ({@code "FP32"}), if it is one of these. */
