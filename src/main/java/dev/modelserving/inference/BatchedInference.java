@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +44,7 @@ public class BatchedInference {
     private final DistributionSummary batchRows;
     /** A model version's runners and its meters, the request counters by outcome made once, not per request. */
     private record Runners(RowBatcher batcher, Timer queue, Timer compute, Counter success, Counter invalid,
-            Counter rejected, Counter error) {
+            Counter rejected, Counter expired, Counter error) {
     }
 
     private final MeterRegistry metrics;
@@ -76,33 +77,46 @@ public class BatchedInference {
      * input) that fails this request only.
      */
     public <T> Uni<T> run(LoadedModel model, Supplier<RowBatcher.Work<T>> prepare) {
+        return run(model, prepare, Deadline.NONE);
+    }
+
+    /**
+     * As {@link #run(LoadedModel, Supplier)}, for a caller that stops waiting at {@code deadline} or by cancelling its
+     * subscription (a gRPC call cancelled, an HTTP connection closed): work still queued then never runs, and is
+     * counted as {@code expired}.
+     */
+    public <T> Uni<T> run(LoadedModel model, Supplier<RowBatcher.Work<T>> prepare, Deadline deadline) {
         return Uni.createFrom().deferred(() -> {
             Runners runners = runners(model);
             CompletableFuture<T> result;
             try {
-                result = runners.batcher().submit(timed(runners, prepare));
+                result = runners.batcher().submit(timed(runners, prepare), deadline);
             } catch (RuntimeException e) {
                 count(runners, e);
                 throw e;
             }
             result.whenComplete((value, failure) -> count(runners, failure));
             Context context = Vertx.currentContext();
-            return Uni.createFrom().emitter(emitter -> result.whenComplete((value, failure) -> {
-                Runnable deliver = () -> {
-                    if (failure == null) {
-                        emitter.complete(value);
+            return Uni.createFrom().<T>emitter(emitter -> {
+                // Cancelling a future that completed is a no-op; one still queued is skipped by the runners.
+                emitter.onTermination(() -> result.cancel(false));
+                result.whenComplete((value, failure) -> {
+                    Runnable deliver = () -> {
+                        if (failure == null) {
+                            emitter.complete(value);
+                        } else {
+                            emitter.fail(failure instanceof CompletionException && failure.getCause() != null
+                                    ? failure.getCause()
+                                    : failure);
+                        }
+                    };
+                    if (context == null) {
+                        deliver.run();
                     } else {
-                        emitter.fail(failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause()
-                                : failure);
+                        context.runOnContext(ignored -> deliver.run());
                     }
-                };
-                if (context == null) {
-                    deliver.run();
-                } else {
-                    context.runOnContext(ignored -> deliver.run());
-                }
-            }));
+                });
+            });
         });
     }
 
@@ -122,7 +136,7 @@ public class BatchedInference {
                             .description("Runner time of a request: decoding or parsing, its model run, its answer")
                             .tags(tags).publishPercentileHistogram().register(metrics),
                     requests(tags, "success"), requests(tags, "invalid"), requests(tags, "rejected"),
-                    requests(tags, "error"));
+                    requests(tags, "expired"), requests(tags, "error"));
         });
     }
 
@@ -155,7 +169,8 @@ public class BatchedInference {
 
     /**
      * {@code model_inference_requests_total{model, version, outcome}}: success; invalid (the request was at fault,
-     * 4xx); rejected (queue full, shutting down: 503); error (anything else).
+     * 4xx); rejected (queue full, shutting down: 503); expired (its caller stopped waiting before it ran: a deadline
+     * passed, a call cancelled, a connection closed); error (anything else).
      */
     private void count(Runners runners, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
@@ -164,6 +179,8 @@ public class BatchedInference {
         Counter counter;
         if (cause == null) {
             counter = runners.success();
+        } else if (cause instanceof CancellationException || cause instanceof DeadlineExceededException) {
+            counter = runners.expired();
         } else if (cause instanceof ProblemException problem) {
             counter = problem.type().status() < 500 ? runners.invalid() : runners.rejected();
         } else {

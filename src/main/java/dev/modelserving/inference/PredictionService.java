@@ -117,10 +117,11 @@ public class PredictionService {
      * request, and saying what to answer with the output) runs on an inference runner and may throw a problem for bad
      * input. Each row of a classifier is logged with its most likely label (its index when the model has no labels),
      * each row of another model (each request of one that cannot batch) without one. The answer is the model's output
-     * as it is, logits included: softmax is for classification answers.
+     * as it is, logits included: softmax is for classification answers. Work still queued when its caller stops waiting
+     * ({@code deadline}, a cancelled subscription) never runs.
      */
     public <T> Uni<T> infer(String name, String version, Function<LoadedModel, RowBatcher.Work<T>> prepare,
-            PredictionContext context) {
+            PredictionContext context, Deadline deadline) {
         return leased(name, version, model -> batched.run(model, () -> {
             long started = System.nanoTime();
             RowBatcher.Work<T> work = prepare.apply(model);
@@ -141,7 +142,7 @@ public class PredictionService {
                 }
                 return work.finish().apply(outputs);
             });
-        }));
+        }, deadline));
     }
 
     /** The prediction for one row of the model's output, logged. */

@@ -22,8 +22,10 @@ import java.util.function.Supplier;
  * <p>
  * Each piece of work is prepared (parsed, decoded) on the runner thread that takes it, so that CPU work for requests is
  * bounded by the runner count instead of spreading over every request thread; a piece that fails to prepare fails
- * alone. Only work with equal batch keys shares a run (the same shapes after the batch dimension); work without one, a
- * model's that cannot batch, runs alone. Independent of CDI so that its batching can be tested with a stand-in model.
+ * alone. Work whose caller stopped waiting (its future cancelled, its deadline passed) is dropped when a runner takes
+ * it, before it is prepared or run. Only work with equal batch keys shares a run (the same shapes after the batch
+ * dimension); work without one, a model's that cannot batch, runs alone. Independent of CDI so that its batching can be
+ * tested with a stand-in model.
  */
 public final class RowBatcher {
 
@@ -76,16 +78,17 @@ public final class RowBatcher {
 
     /**
      * Queues work; the future completes with its result, or with the exception its preparation, the model run or its
-     * finish threw.
+     * finish threw, or with a {@link DeadlineExceededException} when the deadline passed before a runner took it.
+     * Cancelling the future drops the work if no runner has taken it yet.
      *
      * @throws InferenceQueueFullException when {@code capacity} pieces are already waiting
      * @throws ShuttingDownException after {@link #stop} began
      */
-    <T> CompletableFuture<T> submit(Supplier<Work<T>> prepare) {
+    <T> CompletableFuture<T> submit(Supplier<Work<T>> prepare, Deadline deadline) {
         if (!accepting) {
             throw refusal();
         }
-        Job<T> job = new Job<>(prepare);
+        Job<T> job = new Job<>(prepare, deadline);
         if (!queue.offer(job)) {
             throw new InferenceQueueFullException(capacity);
         }
@@ -201,15 +204,30 @@ public final class RowBatcher {
     private static final class Job<T> {
 
         final Supplier<Work<T>> prepare;
+        final Deadline deadline;
+        final long submitted = System.nanoTime();
         final CompletableFuture<T> result = new CompletableFuture<>();
         Work<T> work;
 
-        Job(Supplier<Work<T>> prepare) {
+        Job(Supplier<Work<T>> prepare, Deadline deadline) {
             this.prepare = prepare;
+            this.deadline = deadline;
         }
 
-        /** Prepares the work; false (and the job failed) when that threw. */
+        /**
+         * Prepares the work; false when its caller is gone (the future cancelled), its deadline passed (the future
+         * failed with that) or the preparation threw (the future failed with what it threw).
+         */
         boolean prepare() {
+            if (result.isDone()) {
+                return false;
+            }
+            long now = System.nanoTime();
+            if (deadline.passed(now)) {
+                result.completeExceptionally(
+                        new DeadlineExceededException(TimeUnit.NANOSECONDS.toMillis(now - submitted)));
+                return false;
+            }
             try {
                 work = prepare.get();
                 return true;

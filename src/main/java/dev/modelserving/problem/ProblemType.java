@@ -14,7 +14,9 @@ public enum ProblemType {
     VALIDATION_FAILED(422, "Unprocessable Content", "validation-failed"),
     TOO_MANY_REQUESTS(429, "Too Many Requests", "too-many-requests"),
     INTERNAL_ERROR(500, "Internal Server Error", "internal-error"),
-    SERVICE_UNAVAILABLE(503, "Service Unavailable", "service-unavailable");
+    SERVICE_UNAVAILABLE(503, "Service Unavailable", "service-unavailable"),
+    /** The caller's own deadline for the request passed before it could be run (gRPC's DEADLINE_EXCEEDED). */
+    DEADLINE_EXCEEDED(504, "Deadline Exceeded", "deadline-exceeded");
 
     private static final String PREFIX = "urn:model-serving:problem:";
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.modelserving.inference.Deadline;
 import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.inference.PredictionService;
 import dev.modelserving.inference.RowBatcher;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * The Open Inference Protocol's view of the served models: their metadata, their readiness, and inference on tensors. A
@@ -68,8 +71,25 @@ public class TensorInference {
      */
     public Uni<Answer> infer(String name, String version, byte[] body, String binaryHeaderLength,
             PredictionContext context) {
-        return predictions.infer(name, version, model -> rows(model, readRequest(body, binaryHeaderLength)),
-                context);
+        return infer(name, version, () -> readRequest(body, binaryHeaderLength), this::answer, context,
+                Deadline.NONE);
+    }
+
+    /**
+     * Runs the model on a request that {@code read} makes on the inference runner, answered with what {@code answer}
+     * makes of the outputs there. The request's {@code timeout} parameter (microseconds from now, as Triton's) and
+     * {@code deadline} are when the caller stops waiting: a request still queued then is not run.
+     */
+    <T> Uni<T> infer(String name, String version, Supplier<V2Protocol.InferenceRequest> read,
+            BiFunction<V2Protocol.InferenceRequest, Outputs, T> answer, PredictionContext context,
+            Deadline deadline) {
+        long received = System.nanoTime();
+        return predictions.infer(name, version, model -> work(model, read.get(), received, answer), context,
+                deadline);
+    }
+
+    /** A request's outputs: the model version that made them, the request's id, the outputs asked for in order. */
+    record Outputs(String model, String version, String id, List<String> names, Map<String, Tensor> tensors) {
     }
 
     /**
@@ -100,33 +120,40 @@ public class TensorInference {
     }
 
     /** The request's tensors, checked against the model's signature, and how to answer with the outputs. */
-    private RowBatcher.Work<Answer> rows(LoadedModel model, V2Protocol.InferenceRequest request) {
+    private <T> RowBatcher.Work<T> work(LoadedModel model, V2Protocol.InferenceRequest request, long received,
+            BiFunction<V2Protocol.InferenceRequest, Outputs, T> answer) {
+        RequestTimeout.check(request, received);
         ModelMetadata meta = model.metadata();
         InferenceRequestReader.Read read = InferenceRequestReader.read(request, model.session(), config.maxBatch());
-        return new RowBatcher.Work<>(read.inputs(), read.rows(), model.session().batchKey(read.inputs()), outputs -> {
-            List<V2Protocol.OutputTensor> answer = new ArrayList<>(read.outputs().size());
-            List<Tensor> binary = new ArrayList<>();
-            for (String name : read.outputs()) {
-                Tensor tensor = outputs.get(name);
-                List<Long> shape = Arrays.stream(tensor.shape()).boxed().toList();
-                if (BinaryTensors.wanted(request, name)) {
-                    binary.add(tensor);
-                    answer.add(new V2Protocol.OutputTensor(name, shape, tensor.type().name(), null,
-                            Map.of(BinaryTensors.SIZE, tensor.data().limit())));
-                } else {
-                    answer.add(new V2Protocol.OutputTensor(name, shape, tensor.type().name(), tensor, null));
-                }
+        return new RowBatcher.Work<>(read.inputs(), read.rows(), model.session().batchKey(read.inputs()),
+                outputs -> answer.apply(request,
+                        new Outputs(meta.name(), meta.version(), request.id(), read.outputs(), outputs)));
+    }
+
+    /** The REST answer: JSON, or JSON and binary data when outputs are asked for as binary. */
+    private Answer answer(V2Protocol.InferenceRequest request, Outputs outputs) {
+        List<V2Protocol.OutputTensor> answer = new ArrayList<>(outputs.names().size());
+        List<Tensor> binary = new ArrayList<>();
+        for (String name : outputs.names()) {
+            Tensor tensor = outputs.tensors().get(name);
+            List<Long> shape = Arrays.stream(tensor.shape()).boxed().toList();
+            if (BinaryTensors.wanted(request, name)) {
+                binary.add(tensor);
+                answer.add(new V2Protocol.OutputTensor(name, shape, tensor.type().name(), null,
+                        Map.of(BinaryTensors.SIZE, tensor.data().limit())));
+            } else {
+                answer.add(new V2Protocol.OutputTensor(name, shape, tensor.type().name(), tensor, null));
             }
-            V2Protocol.InferenceResponse response = new V2Protocol.InferenceResponse(meta.name(), meta.version(),
-                    request.id(), answer);
-            if (binary.isEmpty()) {
-                // Written by the framework on the event loop: the runners' time is the model's (writing a batch of
-                // 32 here measured 30% fewer requests a second).
-                return new Answer(response, null, 0);
-            }
-            byte[] header = json(response);
-            return new Answer(response, BinaryTensors.body(header, binary), header.length);
-        });
+        }
+        V2Protocol.InferenceResponse response = new V2Protocol.InferenceResponse(outputs.model(), outputs.version(),
+                outputs.id(), answer);
+        if (binary.isEmpty()) {
+            // Written by the framework on the event loop: the runners' time is the model's (writing a batch of
+            // 32 here measured 30% fewer requests a second).
+            return new Answer(response, null, 0);
+        }
+        byte[] header = json(response);
+        return new Answer(response, BinaryTensors.body(header, binary), header.length);
     }
 
     private byte[] json(V2Protocol.InferenceResponse response) {

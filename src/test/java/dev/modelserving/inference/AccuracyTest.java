@@ -62,7 +62,7 @@ class AccuracyTest {
                 Classifier classifier = model.requireClassifier();
                 Map<String, Tensor> inputs = classifier.inputs(rows, n);
                 return new RowBatcher.Work<>(inputs, n, model.session().batchKey(inputs), classifier::scores);
-            }, PredictionContext.NONE).await().atMost(Duration.ofSeconds(30));
+            }, PredictionContext.NONE, Deadline.NONE).await().atMost(Duration.ofSeconds(30));
             for (int i = 0; i < n; i++) {
                 int best = 0;
                 for (int c = 1; c < probabilities[i].length; c++) {

@@ -86,6 +86,12 @@ class RowBatcherTest {
 
     /** Work of the given values with a batch key: null runs alone. */
     private static CompletableFuture<List<Float>> submitKeyed(RowBatcher batcher, Object key, float... values) {
+        return submitBy(batcher, key, Deadline.NONE, values);
+    }
+
+    /** Work of the given values whose caller stops waiting at {@code deadline}. */
+    private static CompletableFuture<List<Float>> submitBy(RowBatcher batcher, Object key, Deadline deadline,
+            float... values) {
         Map<String, Tensor> inputs = Map.of("x", Tensor.ofFloats(new long[]{values.length, 1}, values));
         return batcher.submit(() -> new RowBatcher.Work<>(inputs, values.length, key, output -> {
             List<Float> result = new ArrayList<>();
@@ -94,7 +100,7 @@ class RowBatcherTest {
                 result.add(y.get(i));
             }
             return result;
-        }));
+        }), deadline);
     }
 
     private CompletableFuture<List<Float>> holdTheRunner(RowBatcher batcher) throws InterruptedException {
@@ -121,6 +127,45 @@ class RowBatcherTest {
         assertThat(queued.get(5).get(5, TimeUnit.SECONDS)).containsExactly(-6f, -7f);
         assertThat(model.runs).containsExactly(1, 7);
         assertThat(observed).containsExactly(1, 7);
+    }
+
+    @Test
+    void workWhoseDeadlinePassesWhileQueuedIsDroppedWithoutRunning() throws Exception {
+        RowBatcher batcher = batcher(1, 32, 100);
+        CompletableFuture<List<Float>> first = holdTheRunner(batcher);
+        CompletableFuture<List<Float>> late = submitBy(batcher, "rows of one value",
+                Deadline.in(50, TimeUnit.MILLISECONDS), 1);
+        CompletableFuture<List<Float>> patient = submitBy(batcher, "rows of one value",
+                Deadline.in(1, TimeUnit.HOURS), 2);
+        Thread.sleep(100);
+        model.release.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly(-100f);
+        assertThat(patient.get(5, TimeUnit.SECONDS)).containsExactly(-2f);
+        assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(DeadlineExceededException.class)
+                .hasMessageContaining("it was not run");
+        // The late row is in no run: the second run holds the patient row alone.
+        assertThat(model.runs).containsExactly(1, 1);
+    }
+
+    @Test
+    void workCancelledWhileQueuedIsNeverPreparedOrRun() throws Exception {
+        RowBatcher batcher = batcher(1, 32, 100);
+        CompletableFuture<List<Float>> first = holdTheRunner(batcher);
+        List<String> prepared = new CopyOnWriteArrayList<>();
+        Map<String, Tensor> inputs = Map.of("x", Tensor.ofFloats(new long[]{1, 1}, new float[]{5}));
+        CompletableFuture<String> gone = batcher.submit(() -> {
+            prepared.add("gone");
+            return new RowBatcher.Work<>(inputs, 1, "rows of one value", output -> "answer");
+        }, Deadline.NONE);
+        CompletableFuture<List<Float>> waiting = submit(batcher, 3);
+        assertThat(gone.cancel(false)).isTrue();
+        model.release.countDown();
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly(-100f);
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).containsExactly(-3f);
+        assertThat(prepared).isEmpty();
+        assertThat(model.runs).containsExactly(1, 1);
     }
 
     @Test
@@ -170,7 +215,7 @@ class RowBatcherTest {
         CompletableFuture<List<Float>> good = submit(batcher, 1);
         CompletableFuture<Object> bad = batcher.submit(() -> {
             throw new InvalidRequestException("not a tensor");
-        });
+        }, Deadline.NONE);
         CompletableFuture<List<Float>> alsoGood = submit(batcher, 2);
         model.release.countDown();
 
