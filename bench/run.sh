@@ -34,6 +34,7 @@ trap cleanup EXIT
 # --- tools and inputs -------------------------------------------------------------------------------------------
 missing=()
 for tool in wrk jq curl python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+command -v h2load >/dev/null || missing+=(nghttp2-client)
 [ -d "$DATASET" ] || missing+=(dataset-fashion-mnist)
 if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
@@ -139,6 +140,40 @@ scenario users-me /users/me get-auth.lua
 BODY=$ROOT/src/test/resources/fixtures/test-00000.png CTYPE=image/png scenario predictions /predictions post-file.lua
 BODY=$WORK/bodies/infer-1.json CTYPE=application/json scenario v2-infer-b1 /v2/models/fashion-mnist/infer post-file.lua
 BODY=$WORK/bodies/infer-32.json CTYPE=application/json scenario v2-infer-b32 /v2/models/fashion-mnist/infer post-file.lua
+BODY=$WORK/bodies/infer-1.bin CTYPE=application/octet-stream HEADER_LENGTH=$(cat "$WORK/bodies/infer-1.bin.header") \
+    scenario v2-infer-bin-b1 /v2/models/fashion-mnist/infer post-file.lua
+
+# gRPC ModelInfer (raw tensor contents) with h2load replaying one framed message over HTTP/2 cleartext, 50 connections
+# of one stream each, as wrk's 50 connections. h2load sees only the HTTP status (200 for every gRPC answer, the
+# outcome is in the trailers), so after the timed runs a counted pass of 2000 calls checks that the model's success
+# counter grew by every one of them: its shortfall is the scenario's error count.
+successes() {
+    curl -sf "$BASE/q/metrics" | awk '/^model_inference_requests_total\{/ && /model="fashion-mnist"/ && /outcome="success"/{s+=$2} END{printf "%d\n", s}'
+}
+grpc_scenario() { # $1 = name, $2 = framed request body
+    local name=$1 body=$2 url=$BASE/inference.GRPCInferenceService/ModelInfer
+    local h2=(h2load -c50 -m1 -t2 -H 'content-type: application/grpc' -H 'te: trailers' -H "authorization: Bearer $TOKEN"
+        -d "$body")
+    log "scenario $name"
+    curl -s --http2-prior-knowledge -o /dev/null -D - -H 'content-type: application/grpc' -H 'te: trailers' \
+        -H "authorization: Bearer $TOKEN" --data-binary @"$body" "$url" \
+        | grep -q 'grpc-status: 0' || { log "$name: the first call did not end with grpc-status 0"; exit 1; }
+    "${h2[@]}" -D "${WARMUP%s}" "$url" >/dev/null 2>&1
+    local rps=() p50=() p99=()
+    for r in $(seq 1 "$REPEATS"); do
+        local out="$WORK/h2load-$name-$r.txt"
+        "${h2[@]}" -D "${DURATION%s}" --log-file="$WORK/h2load-$name-$r.log" "$url" >"$out" 2>&1
+        rps+=("$(awk '/^finished in/{print $4}' "$out")")
+        p50+=("$(cut -f3 "$WORK/h2load-$name-$r.log" | sort -n | awk '{a[NR]=$1} END{print a[int(NR*0.5)]/1000}')")
+        p99+=("$(cut -f3 "$WORK/h2load-$name-$r.log" | sort -n | awk '{a[NR]=$1} END{print a[int(NR*0.99)]/1000}')")
+    done
+    local before bad
+    before=$(successes)
+    "${h2[@]}" -n 2000 "$url" >"$WORK/h2load-$name-counted.txt" 2>&1
+    bad=$(( 2000 - ($(successes) - before) ))
+    echo "$name $(printf '%s\n' "${rps[@]}" | stats) $(printf '%s\n' "${p50[@]}" | stats | cut -d' ' -f1) $(printf '%s\n' "${p99[@]}" | stats | cut -d' ' -f1) $bad" >>"$WORK/load.txt"
+}
+grpc_scenario grpc-infer-b1 "$WORK/bodies/infer-1.grpc"
 BODY=$WORK/bodies/order-1.json CTYPE=application/json scenario orders-sync-1 /orders post-file.lua
 cat "$WORK/load.txt" >&2
 
@@ -219,7 +254,7 @@ REF=$(awk '$1=="health-live"{print $2}' "$WORK/load.txt")
     echo "Vert.x blocked-thread warnings in the application log: $(cat "$WORK/blocked.txt")."
     echo
     echo "## Raw wrk output"
-    for f in "$WORK"/wrk-*.txt; do
+    for f in "$WORK"/wrk-*.txt "$WORK"/h2load-*.txt; do
         echo; echo "### $(basename "$f" .txt)"; echo; echo '```'; cat "$f"; echo '```'
     done
 } >"$RESULT"
@@ -240,7 +275,7 @@ EFFICIENCY=$(awk -v a="$ASYNC_IPS" -v b="$((IN_IPS * WORKERS))" 'BEGIN{printf "%
     echo
     echo "| target | measured | verdict |"
     echo "|---|---|---|"
-    for s in users-me:70 v2-infer-b1:40 predictions:25; do
+    for s in users-me:70 v2-infer-b1:40 v2-infer-bin-b1:45 grpc-infer-b1:50 predictions:25; do
         n=${s%%:*}; t=${s##*:}
         echo "| $n >= $t% of health-live req/s | $(ratio "$n")% | $(verdict "$(ratio "$n") >= $t") |"
         echo "| $n p99 <= 25 ms, zero non-2xx | p99 $(p99 "$n") ms, $(bad "$n") non-2xx | $(verdict "$(p99 "$n") <= 25 && $(bad "$n") == 0") |"

@@ -80,7 +80,7 @@ final class BinaryTensors {
     }
 
     /** Raw elements as the tensor data the request reader checks: whole elements of the datatype, or a problem. */
-    private static TensorData data(ByteBuffer values, String datatype) {
+    static TensorData data(ByteBuffer values, String datatype) {
         Optional<TensorType> type = TensorType.named(datatype);
         if (type.isEmpty()) {
             // The reader refuses the datatype before it looks at the data.

@@ -116,7 +116,7 @@ public record TensorData(ByteBuffer values, int count, Optional<String> problem)
     }
 
     /** Writes an integer of an integer type; false (nothing written) when it is out of the type's range. */
-    private static boolean putInteger(ByteBuffer values, TensorType type, long value) {
+    static boolean putInteger(ByteBuffer values, TensorType type, long value) {
         boolean fits = switch (type) {
             case INT32 -> value == (int) value;
             case INT16 -> value == (short) value;
