@@ -1,6 +1,5 @@
 package dev.modelserving.v2;
 
-import dev.modelserving.model.Tensor;
 import dev.modelserving.model.TensorType;
 import dev.modelserving.problem.InvalidRequestException;
 import dev.modelserving.problem.Problem;
@@ -81,6 +80,9 @@ final class BinaryTensors {
 
     /** Raw elements as the tensor data the request reader checks: whole elements of the datatype, or a problem. */
     static TensorData data(ByteBuffer values, String datatype) {
+        if (BytesElements.DATATYPE.equals(datatype)) {
+            return BytesElements.fromRaw(values);
+        }
         Optional<TensorType> type = TensorType.named(datatype);
         if (type.isEmpty()) {
             // The reader refuses the datatype before it looks at the data.
@@ -122,14 +124,14 @@ final class BinaryTensors {
         return parameters != null && Boolean.TRUE.equals(parameters.get(key));
     }
 
-    /** The JSON header followed by the binary outputs' elements, in order. */
-    static byte[] body(byte[] json, List<Tensor> binary) {
+    /** The JSON header followed by the binary outputs' elements (each from position 0 to its limit), in order. */
+    static byte[] body(byte[] json, List<ByteBuffer> binary) {
         int length = json.length;
-        for (Tensor tensor : binary) {
-            length += tensor.data().limit();
+        for (ByteBuffer output : binary) {
+            length += output.limit();
         }
         ByteBuffer body = ByteBuffer.allocate(length).put(json);
-        binary.forEach(tensor -> body.put(tensor.bytes()));
+        binary.forEach(output -> body.put(output.duplicate().position(0)));
         return body.array();
     }
 

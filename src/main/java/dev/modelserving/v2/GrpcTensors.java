@@ -47,6 +47,9 @@ final class GrpcTensors {
                 ByteBuffer bytes = ByteBuffer.allocate(request.getRawInputContents(i).size());
                 request.getRawInputContents(i).copyTo(bytes);
                 data = BinaryTensors.data(bytes.flip().order(ByteOrder.nativeOrder()), input.getDatatype());
+            } else if (BytesElements.DATATYPE.equals(input.getDatatype())) {
+                data = BytesElements.of(input.getContents().getBytesContentsList().stream()
+                        .map(ByteString::toByteArray).toList());
             } else {
                 data = typed(input.getContents(), input.getDatatype());
             }
@@ -67,6 +70,21 @@ final class GrpcTensors {
         ModelInferResponse.Builder response = ModelInferResponse.newBuilder().setModelName(outputs.model())
                 .setModelVersion(outputs.version()).setId(request.getId());
         for (String name : outputs.names()) {
+            Classifications.Classified classified = outputs.classified().get(name);
+            if (classified != null) {
+                ModelInferResponse.InferOutputTensor.Builder output = ModelInferResponse.InferOutputTensor
+                        .newBuilder().setName(name).setDatatype(BytesElements.DATATYPE)
+                        .addAllShape(classified.shape());
+                if (raw) {
+                    response.addRawOutputContents(ByteString.copyFrom(BytesElements.rawStrings(classified.strings())));
+                } else {
+                    InferTensorContents.Builder strings = InferTensorContents.newBuilder();
+                    classified.strings().forEach(text -> strings.addBytesContents(ByteString.copyFromUtf8(text)));
+                    output.setContents(strings);
+                }
+                response.addOutputs(output);
+                continue;
+            }
             Tensor tensor = outputs.tensors().get(name);
             ModelInferResponse.InferOutputTensor.Builder output = ModelInferResponse.InferOutputTensor.newBuilder()
                     .setName(name).setDatatype(tensor.type().name());

@@ -144,7 +144,12 @@ public class InferenceResource {
                     + "input whose parameters give its binary_data_size (the body's Content-Type may then be "
                     + "application/octet-stream or absent); outputs asked for with binary_data_output (request "
                     + "parameter) or binary_data (output parameter) are answered the same way, as "
-                    + "application/octet-stream.")
+                    + "application/octet-stream. Pictures: for a model with image settings, its input as BYTES of "
+                    + "shape [N], each element a PNG or JPEG file (base64 in JSON; a 4-byte little-endian length and "
+                    + "the file as binary data), decoded and preprocessed on the server. An output asked for with the "
+                    + "parameter classification: K is answered as BYTES [N, K], each row's top K classes as "
+                    + "\"score:index:label\". The timeout parameter (microseconds) drops a request still waiting for "
+                    + "the model that long after it arrived (504).")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = V2Protocol.InferenceRequest.class)))
     @APIResponse(responseCode = "200", description = "The model's outputs",
@@ -155,6 +160,7 @@ public class InferenceResource {
     @APIResponse(responseCode = "415", description = "Not JSON")
     @APIResponse(responseCode = "503", description = "The model is not loaded, or the server is overloaded "
             + "(app.model.batching.queue-capacity); Retry-After says when to retry")
+    @APIResponse(responseCode = "504", description = "The request's timeout passed before the model could run it")
     public Uni<Response> infer(@PathParam("name") String name,
             @HeaderParam(BinaryTensors.HEADER) String binaryHeaderLength, byte[] body) {
         return inference.infer(name, null, body, binaryHeaderLength, PredictionContext.ofRequest(caller.get().name()))
@@ -190,6 +196,7 @@ public class InferenceResource {
     @APIResponse(responseCode = "400", description = "Malformed JSON, or an input that does not fit the version")
     @APIResponse(responseCode = "404", description = "No such model or version")
     @APIResponse(responseCode = "503", description = "The version is not loaded, or the server is overloaded")
+    @APIResponse(responseCode = "504", description = "The request's timeout passed before the model could run it")
     public Uni<Response> inferVersion(@PathParam("name") String name, @PathParam("version") String version,
             @HeaderParam(BinaryTensors.HEADER) String binaryHeaderLength, byte[] body) {
         return inference.infer(name, version, body, binaryHeaderLength,

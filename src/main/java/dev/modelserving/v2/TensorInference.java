@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -39,11 +40,14 @@ public class TensorInference {
     private final PredictionService predictions;
     private final ObjectReader requests;
     private final ObjectWriter writer;
+    private final PictureInputs pictures;
 
-    public TensorInference(ServedModels served, ModelConfig config, PredictionService predictions, ObjectMapper json) {
+    public TensorInference(ServedModels served, ModelConfig config, PredictionService predictions, ObjectMapper json,
+            PictureInputs pictures) {
         this.served = served;
         this.config = config;
         this.predictions = predictions;
+        this.pictures = pictures;
         // A request is hundreds of decimal numbers per row: parse them from the parser's buffer with the fast
         // (exact) float parser instead of making a String of each for Float.parseFloat.
         this.requests = json.readerFor(V2Protocol.InferenceRequest.class)
@@ -88,8 +92,12 @@ public class TensorInference {
                 deadline);
     }
 
-    /** A request's outputs: the model version that made them, the request's id, the outputs asked for in order. */
-    record Outputs(String model, String version, String id, List<String> names, Map<String, Tensor> tensors) {
+    /**
+     * A request's outputs: the model version that made them, the request's id, the outputs asked for in order, and
+     * those asked for as classifications.
+     */
+    record Outputs(String model, String version, String id, List<String> names, Map<String, Tensor> tensors,
+            Map<String, Classifications.Classified> classified) {
     }
 
     /**
@@ -124,25 +132,38 @@ public class TensorInference {
             BiFunction<V2Protocol.InferenceRequest, Outputs, T> answer) {
         RequestTimeout.check(request, received);
         ModelMetadata meta = model.metadata();
-        InferenceRequestReader.Read read = InferenceRequestReader.read(request, model.session(), config.maxBatch());
+        V2Protocol.InferenceRequest decoded = pictures.decode(request, model, config.maxBatch());
+        Map<String, Integer> classify = Classifications.requested(decoded, model);
+        InferenceRequestReader.Read read = InferenceRequestReader.read(decoded, model.session(), config.maxBatch());
         return new RowBatcher.Work<>(read.inputs(), read.rows(), model.session().batchKey(read.inputs()),
-                outputs -> answer.apply(request,
-                        new Outputs(meta.name(), meta.version(), request.id(), read.outputs(), outputs)));
+                outputs -> {
+                    Map<String, Classifications.Classified> classified = new HashMap<>();
+                    classify.forEach((name, k) -> classified.put(name,
+                            Classifications.top(outputs.get(name), k, model)));
+                    return answer.apply(request, new Outputs(meta.name(), meta.version(), request.id(),
+                            read.outputs(), outputs, classified));
+                });
     }
 
     /** The REST answer: JSON, or JSON and binary data when outputs are asked for as binary. */
     private Answer answer(V2Protocol.InferenceRequest request, Outputs outputs) {
         List<V2Protocol.OutputTensor> answer = new ArrayList<>(outputs.names().size());
-        List<Tensor> binary = new ArrayList<>();
+        List<ByteBuffer> binary = new ArrayList<>();
         for (String name : outputs.names()) {
+            Classifications.Classified classified = outputs.classified().get(name);
             Tensor tensor = outputs.tensors().get(name);
-            List<Long> shape = Arrays.stream(tensor.shape()).boxed().toList();
+            List<Long> shape = classified != null
+                    ? classified.shape()
+                    : Arrays.stream(tensor.shape()).boxed().toList();
+            String datatype = classified != null ? BytesElements.DATATYPE : tensor.type().name();
             if (BinaryTensors.wanted(request, name)) {
-                binary.add(tensor);
-                answer.add(new V2Protocol.OutputTensor(name, shape, tensor.type().name(), null,
-                        Map.of(BinaryTensors.SIZE, tensor.data().limit())));
+                ByteBuffer bytes = classified != null ? BytesElements.rawStrings(classified.strings()) : tensor.bytes();
+                binary.add(bytes);
+                answer.add(new V2Protocol.OutputTensor(name, shape, datatype, null,
+                        Map.of(BinaryTensors.SIZE, bytes.limit())));
             } else {
-                answer.add(new V2Protocol.OutputTensor(name, shape, tensor.type().name(), tensor, null));
+                answer.add(new V2Protocol.OutputTensor(name, shape, datatype,
+                        classified != null ? classified.strings() : tensor, null));
             }
         }
         V2Protocol.InferenceResponse response = new V2Protocol.InferenceResponse(outputs.model(), outputs.version(),

@@ -68,7 +68,9 @@ final class TensorJson {
                         case "parameters" -> parameters = context.readValue(parser, parametersType);
                         case "data" -> {
                             Optional<TensorType> type = TensorType.named(datatype);
-                            if (type.isPresent()) {
+                            if (BytesElements.DATATYPE.equals(datatype)) {
+                                data = BytesElements.readBase64(parser);
+                            } else if (type.isPresent()) {
                                 data = TensorData.read(parser, type.get());
                             } else {
                                 early = context.bufferAsCopyOfValue(parser);
@@ -83,7 +85,12 @@ final class TensorJson {
             }
             if (early != null) {
                 Optional<TensorType> type = TensorType.named(datatype);
-                if (type.isPresent()) {
+                if (BytesElements.DATATYPE.equals(datatype)) {
+                    try (JsonParser buffered = early.asParser(parser.getCodec())) {
+                        buffered.nextToken();
+                        data = BytesElements.readBase64(buffered);
+                    }
+                } else if (type.isPresent()) {
                     try (JsonParser buffered = early.asParser(parser.getCodec())) {
                         buffered.nextToken();
                         data = TensorData.read(buffered, type.get());
@@ -97,16 +104,28 @@ final class TensorJson {
         }
     }
 
-    /** Writes a tensor's elements as a flat JSON array of its type's values. */
+    /**
+     * Writes an output's elements as a flat JSON array: a tensor's as its type's values, a BYTES output's (a list of
+     * strings: classifications) as strings.
+     */
     @RegisterForReflection
-    public static final class DataSerializer extends StdSerializer<Tensor> {
+    public static final class DataSerializer extends StdSerializer<Object> {
 
         public DataSerializer() {
-            super(Tensor.class);
+            super(Object.class);
         }
 
         @Override
-        public void serialize(Tensor tensor, JsonGenerator json, SerializerProvider provider) throws IOException {
+        public void serialize(Object data, JsonGenerator json, SerializerProvider provider) throws IOException {
+            if (data instanceof List<?> strings) {
+                json.writeStartArray(strings, strings.size());
+                for (Object text : strings) {
+                    json.writeString((String) text);
+                }
+                json.writeEndArray();
+                return;
+            }
+            Tensor tensor = (Tensor) data;
             ByteBuffer bytes = tensor.bytes();
             int count = tensor.elements();
             json.writeStartArray(tensor, count);

@@ -64,7 +64,7 @@ public final class V2Protocol {
             @Schema(example = "input") String name,
             @Schema(example = "[1, 784]") List<Long> shape,
             @Schema(example = "FP32",
-                    description = "FP32, FP64, INT64, INT32, INT16, INT8, UINT8 or BOOL") String datatype,
+                    description = "FP32, FP64, INT64, INT32, INT16, INT8, UINT8, BOOL, or BYTES for pictures") String datatype,
             TensorData data,
             Map<String, Object> parameters) {
     }
@@ -85,7 +85,8 @@ public final class V2Protocol {
     }
 
     /**
-     * @param data the elements, flat in row-major order; absent when they follow the JSON as binary data
+     * @param data the elements, flat in row-major order: a {@link Tensor}, or the strings of a BYTES output (a
+     * classification); absent when they follow the JSON as binary data
      * @param parameters {@code binary_data_size} when the elements follow the JSON as binary data
      */
     @RegisterForReflection
@@ -94,7 +95,7 @@ public final class V2Protocol {
     public record OutputTensor(String name, List<Long> shape, String datatype,
             @JsonSerialize(using = TensorJson.DataSerializer.class) @Schema(type = SchemaType.ARRAY,
                     implementation = Object.class, description = "Row-major elements: numbers, or true/false for "
-                            + "BOOL") Tensor data,
+                            + "BOOL, strings for BYTES") Object data,
             Map<String, Object> parameters) {
     }
 }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.support.Api;
+import dev.modelserving.support.Fixtures;
 import dev.modelserving.support.OnnxModels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -63,7 +64,7 @@ class MultiModelTest {
     @Test
     void aPictureGoesToTheModelAndVersionNamed() {
         String token = Api.newUserToken();
-        byte[] red = RepositoryModelTest.png(6, 6, 0xFF0000);
+        byte[] red = Fixtures.solidPng(6, 6, 0xFF0000);
         Response newest = given().auth().oauth2(token).contentType("image/png").body(red)
                 .queryParam("model", "colours").post("/predictions");
         assertThat(newest.statusCode()).as(newest.asString()).isEqualTo(200);
@@ -78,7 +79,7 @@ class MultiModelTest {
     @Test
     void unknownModelsAndVersionsAre404AndBrokenOnes503WithTheirReason() {
         String token = Api.newUserToken();
-        byte[] red = RepositoryModelTest.png(2, 2, 0xFF0000);
+        byte[] red = Fixtures.solidPng(2, 2, 0xFF0000);
         Response unknown = given().auth().oauth2(token).contentType("image/png").body(red)
                 .queryParam("model", "nope").post("/predictions");
         assertThat(unknown.statusCode()).isEqualTo(404);
@@ -122,14 +123,14 @@ class MultiModelTest {
     @Test
     void ordersAreClassifiedByTheModelTheyName() {
         String token = Api.newUserToken();
-        String blue = Base64.getEncoder().encodeToString(RepositoryModelTest.png(5, 5, 0x0000FF));
+        String blue = Base64.getEncoder().encodeToString(Fixtures.solidPng(5, 5, 0x0000FF));
         Response json = given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body(Map.of("model", "colours", "version", "1", "items", List.of(Map.of("image", blue))))
                 .post("/orders");
         assertThat(json.statusCode()).as(json.asString()).isEqualTo(201);
         assertThat(json.jsonPath().getList("products.label")).containsExactly("blue");
         Response multipart = given().auth().oauth2(token).multiPart("model", "colours")
-                .multiPart("images", "green.png", RepositoryModelTest.png(3, 3, 0x00FF00), "image/png")
+                .multiPart("images", "green.png", Fixtures.solidPng(3, 3, 0x00FF00), "image/png")
                 .post("/orders");
         assertThat(multipart.statusCode()).as(multipart.asString()).isEqualTo(201);
         assertThat(multipart.jsonPath().getList("products.label")).containsExactly("green");
@@ -185,7 +186,7 @@ class MultiModelTest {
 
     @Test
     void eachModelVersionHasItsOwnMetrics() {
-        given().auth().oauth2(Api.newUserToken()).contentType("image/png").body(RepositoryModelTest.png(2, 2, 0xFF))
+        given().auth().oauth2(Api.newUserToken()).contentType("image/png").body(Fixtures.solidPng(2, 2, 0xFF))
                 .queryParam("model", "colours").queryParam("version", "1").post("/predictions").then()
                 .statusCode(200);
         List<String> metrics = given().get("/q/metrics").asString().lines().toList();

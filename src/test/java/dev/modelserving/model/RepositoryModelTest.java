@@ -5,21 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.modelserving.support.Api;
+import dev.modelserving.support.Fixtures;
 import dev.modelserving.support.OnnxModels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,7 +49,7 @@ class RepositoryModelTest {
     @Test
     void aSolidRedPictureIsRedWithTheSoftmaxOfItsScores() {
         Response response = given().auth().oauth2(Api.newUserToken()).contentType("image/png")
-                .body(png(50, 30, 0xFF0000)).post("/predictions");
+                .body(Fixtures.solidPng(50, 30, 0xFF0000)).post("/predictions");
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         assertThat(response.jsonPath().getString("label")).isEqualTo("red");
         double e = Math.E;
@@ -103,8 +99,8 @@ class RepositoryModelTest {
 
     @Test
     void anOrderOfPicturesIsClassifiedWithTheSameSettings() {
-        String blue = Base64.getEncoder().encodeToString(png(8, 8, 0x0000FF));
-        String green = Base64.getEncoder().encodeToString(png(3, 9, 0x00FF00));
+        String blue = Base64.getEncoder().encodeToString(Fixtures.solidPng(8, 8, 0x0000FF));
+        String green = Base64.getEncoder().encodeToString(Fixtures.solidPng(3, 9, 0x00FF00));
         Response response = given().auth().oauth2(Api.newUserToken()).contentType(ContentType.JSON)
                 .body(Map.of("items", List.of(Map.of("image", blue), Map.of("image", green)))).post("/orders");
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(201);
@@ -124,21 +120,5 @@ class RepositoryModelTest {
                 .body(Map.of("items", List.of(Map.of("pixels", new float[784])))).post("/orders");
         assertThat(wrong.statusCode()).isEqualTo(422);
         assertThat(wrong.jsonPath().getString("detail")).contains("784 pixels; 48 (4x4x3) are needed");
-    }
-
-    static byte[] png(int width, int height, int rgb) {
-        BufferedImage picture = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                picture.setRGB(x, y, rgb);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(picture, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

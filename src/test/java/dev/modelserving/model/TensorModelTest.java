@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.support.Api;
+import dev.modelserving.support.Fixtures;
 import dev.modelserving.support.OnnxModels;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -79,7 +80,7 @@ class TensorModelTest {
     void picturesAndOrdersAreRefusedSayingWhatTheModelLacks() {
         String token = Api.newUserToken();
         Response picture = given().auth().oauth2(token).contentType("image/png")
-                .body(RepositoryModelTest.png(4, 4, 0xFF0000)).post("/predictions");
+                .body(Fixtures.solidPng(4, 4, 0xFF0000)).post("/predictions");
         assertThat(picture.statusCode()).isEqualTo(422);
         assertThat(picture.contentType()).startsWith("application/problem+json");
         assertThat(picture.jsonPath().getString("detail")).contains("Model 'scores' has no 'labels'")

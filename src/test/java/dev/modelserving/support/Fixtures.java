@@ -2,6 +2,7 @@ package dev.modelserving.support;
 
 import dev.modelserving.model.ImageFormat;
 import dev.modelserving.model.ModelRepository;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.imageio.ImageIO;
 
 /**
  * Real Fashion-MNIST test pictures (MIT licence) committed as PNGs under src/test/resources/fixtures, with their true
@@ -65,5 +67,31 @@ public final class Fixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A PNG file of one solid colour. */
+    public static byte[] solidPng(int width, int height, int rgb) {
+        return solid("png", width, height, rgb);
+    }
+
+    /** A JPEG file of one solid colour. */
+    public static byte[] solidJpeg(int width, int height, int rgb) {
+        return solid("jpeg", width, height, rgb);
+    }
+
+    private static byte[] solid(String format, int width, int height, int rgb) {
+        BufferedImage picture = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                picture.setRGB(x, y, rgb);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(picture, format, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 }

@@ -2,9 +2,11 @@ package dev.modelserving.v2;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.google.protobuf.ByteString;
 import dev.modelserving.support.Api;
+import dev.modelserving.support.Fixtures;
 import dev.modelserving.support.OnnxModels;
 import dev.modelserving.v2.grpc.GRPCInferenceServiceGrpc;
 import dev.modelserving.v2.grpc.InferParameter;
@@ -61,6 +63,10 @@ class GrpcInferenceTest {
     /** The configured limit on an inbound message. */
     static final int MAX_MESSAGE = 1024 * 1024;
 
+    static final String COLOURS_CONFIG = """
+            {"labels": ["red", "green", "blue"], "image": {"resize": "stretch"}, "output": {"softmax": true}}
+            """;
+
     public static class GrpcRepository implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -68,6 +74,8 @@ class GrpcInferenceTest {
             OnnxModels.writeModel(REPOSITORY, "typed", 1, OnnxModels.everyType(), null);
             // About 10^9 multiply-adds for 256 rows: a run long enough that requests queue behind it.
             OnnxModels.writeModel(REPOSITORY, "slow", 1, OnnxModels.constantAfterWork(7, 2048), null);
+            // Pictures: scores are the channel means of a 4x4 picture, with labels and softmax.
+            OnnxModels.writeModel(REPOSITORY, "colours", 1, OnnxModels.channelMeans(true, 4, 4), COLOURS_CONFIG);
             return Map.of("app.models.repository", REPOSITORY.toString(), "app.models.default", "pair",
                     "app.model.batching.threads", "1",
                     "quarkus.grpc.server.max-inbound-message-size", String.valueOf(MAX_MESSAGE));
@@ -404,5 +412,51 @@ class GrpcInferenceTest {
         Awaitility.await().atMost(10, TimeUnit.SECONDS)
                 .untilAsserted(() -> assertThat(slowModel(EXPIRED) - expiredBefore).isEqualTo(4));
         assertThat(slowModel(SUCCESS) - successBefore).isEqualTo(12);
+    }
+
+    /** Softmax of the channel means of a solid red picture (1, 0, 0): the red class's probability. */
+    static final float RED = (float) (Math.E / (Math.E + 2));
+
+    @Test
+    void picturesAsBytesAreClassifiedOnTheServerTypedOrRaw() {
+        byte[] red = Fixtures.solidPng(8, 8, 0xFF0000);
+        byte[] blue = Fixtures.solidJpeg(8, 8, 0x0000FF);
+        ModelInferRequest.InferRequestedOutputTensor topTwo = ModelInferRequest.InferRequestedOutputTensor
+                .newBuilder().setName("scores")
+                .putParameters("classification", InferParameter.newBuilder().setInt64Param(2).build()).build();
+        ModelInferRequest typed = ModelInferRequest.newBuilder().setModelName("colours")
+                .addInputs(input("image", "BYTES", 2).setContents(InferTensorContents.newBuilder()
+                        .addBytesContents(ByteString.copyFrom(red)).addBytesContents(ByteString.copyFrom(blue))))
+                .addOutputs(topTwo).build();
+        ModelInferResponse answer = user().modelInfer(typed);
+        assertThat(answer.getOutputs(0).getDatatype()).isEqualTo("BYTES");
+        assertThat(answer.getOutputs(0).getShapeList()).containsExactly(2L, 2L);
+        List<String> classes = answer.getOutputs(0).getContents().getBytesContentsList().stream()
+                .map(ByteString::toStringUtf8).toList();
+        assertThat(classes).hasSize(4);
+        assertThat(classes.get(0)).endsWith(":0:red");
+        assertThat(Float.parseFloat(classes.get(0).split(":")[0])).isCloseTo(RED, within(1e-6f));
+        assertThat(classes.get(2)).endsWith(":2:blue");
+
+        // Raw: each picture a 4-byte little-endian length and its bytes; the answer's strings the same way.
+        ByteBuffer raw = ByteBuffer.allocate(8 + red.length + blue.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(red.length).put(red).putInt(blue.length).put(blue);
+        ModelInferResponse rawAnswer = user().modelInfer(typed.toBuilder().setInputs(0, input("image", "BYTES", 2))
+                .addRawInputContents(ByteString.copyFrom(raw.array())).build());
+        ByteBuffer strings = rawAnswer.getRawOutputContents(0).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        List<String> rawClasses = new ArrayList<>();
+        while (strings.hasRemaining()) {
+            byte[] text = new byte[strings.getInt()];
+            strings.get(text);
+            rawClasses.add(new String(text, StandardCharsets.UTF_8));
+        }
+        assertThat(rawClasses).isEqualTo(classes);
+
+        assertThat(failure(Status.Code.INVALID_ARGUMENT, () -> user().modelInfer(typed.toBuilder()
+                .setInputs(0, input("image", "BYTES", 2).setContents(InferTensorContents.newBuilder()
+                        .addBytesContents(ByteString.copyFrom(red))
+                        .addBytesContents(ByteString.copyFromUtf8("not a picture"))))
+                .build())))
+                .contains("Picture 1 of input 'image' cannot be used");
     }
 }
