@@ -71,6 +71,8 @@ class GrpcInferenceTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             OnnxModels.writeModel(REPOSITORY, "pair", 1, OnnxModels.sumAndProduct(), null);
+            // Unloaded by a test, so that it is a model the server knows and cannot serve.
+            OnnxModels.writeModel(REPOSITORY, "spare", 1, OnnxModels.sumAndProduct(), null);
             OnnxModels.writeModel(REPOSITORY, "typed", 1, OnnxModels.everyType(), null);
             // About 10^9 multiply-adds for 256 rows: a run long enough that requests queue behind it.
             OnnxModels.writeModel(REPOSITORY, "slow", 1, OnnxModels.constantAfterWork(7, 2048), null);
@@ -458,5 +460,16 @@ class GrpcInferenceTest {
                         .addBytesContents(ByteString.copyFromUtf8("not a picture"))))
                 .build())))
                 .contains("Picture 1 of input 'image' cannot be used");
+    }
+
+    @Test
+    void aModelThatIsNotLoadedIsUnavailableAndNotReady() {
+        given().auth().oauth2(Api.adminToken()).post("/v2/repository/models/spare/unload").then().statusCode(200);
+        assertThat(open.modelReady(ModelReadyRequest.newBuilder().setName("spare").build()).getReady()).isFalse();
+        assertThat(failure(Status.Code.UNAVAILABLE,
+                () -> user().modelInfer(typedPair().toBuilder().setModelName("spare").build())))
+                .contains("spare");
+        // The server itself stays ready: its default model serves.
+        assertThat(open.serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
     }
 }
