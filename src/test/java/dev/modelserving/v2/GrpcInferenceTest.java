@@ -2,6 +2,7 @@ package dev.modelserving.v2;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.google.protobuf.ByteString;
@@ -62,6 +63,8 @@ class GrpcInferenceTest {
     static final Path REPOSITORY = Path.of("target", "test-repositories", "grpc").toAbsolutePath();
     /** The configured limit on an inbound message. */
     static final int MAX_MESSAGE = 1024 * 1024;
+    /** Rows of each request that keeps the slow model busy (about 17 * 10^9 multiply-adds). */
+    static final int SLOW_ROWS = 4096;
 
     static final String COLOURS_CONFIG = """
             {"labels": ["red", "green", "blue"], "image": {"resize": "stretch"}, "output": {"softmax": true}}
@@ -74,12 +77,12 @@ class GrpcInferenceTest {
             // Unloaded by a test, so that it is a model the server knows and cannot serve.
             OnnxModels.writeModel(REPOSITORY, "spare", 1, OnnxModels.sumAndProduct(), null);
             OnnxModels.writeModel(REPOSITORY, "typed", 1, OnnxModels.everyType(), null);
-            // About 10^9 multiply-adds for 256 rows: a run long enough that requests queue behind it.
+            // About 4 * 10^6 multiply-adds a row: runs long enough that requests queue behind them.
             OnnxModels.writeModel(REPOSITORY, "slow", 1, OnnxModels.constantAfterWork(7, 2048), null);
             // Pictures: scores are the channel means of a 4x4 picture, with labels and softmax.
             OnnxModels.writeModel(REPOSITORY, "colours", 1, OnnxModels.channelMeans(true, 4, 4), COLOURS_CONFIG);
             return Map.of("app.models.repository", REPOSITORY.toString(), "app.models.default", "pair",
-                    "app.model.batching.threads", "1",
+                    "app.model.batching.threads", "1", "app.model.max-batch", String.valueOf(SLOW_ROWS),
                     "quarkus.grpc.server.max-inbound-message-size", String.valueOf(MAX_MESSAGE));
         }
     }
@@ -339,12 +342,12 @@ class GrpcInferenceTest {
         assertThat(user().modelInfer(rawPair()).getRawOutputContentsCount()).isEqualTo(2);
     }
 
-    /** Requests of 256 rows for the slow model, answered after their runs; they keep its one runner busy. */
+    /** Requests of SLOW_ROWS rows for the slow model, answered after their runs; they keep its one runner busy. */
     private List<com.google.common.util.concurrent.ListenableFuture<ModelInferResponse>> holdTheSlowModel(
             int requests) {
-        float[] rows = new float[256];
+        float[] rows = new float[SLOW_ROWS];
         ModelInferRequest load = ModelInferRequest.newBuilder().setModelName("slow")
-                .addInputs(input("x", "FP32", 256, 1)).addRawInputContents(raw(rows)).build();
+                .addInputs(input("x", "FP32", SLOW_ROWS, 1)).addRawInputContents(raw(rows)).build();
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub stub = GRPCInferenceServiceGrpc.newFutureStub(channel)
@@ -369,21 +372,21 @@ class GrpcInferenceTest {
     void callsWhoseCallersStopWaitingWhileQueuedAreNeverRun() throws Exception {
         double expiredBefore = slowModel(EXPIRED);
         double successBefore = slowModel(SUCCESS);
-        var load = holdTheSlowModel(12);
+        // Several hundred ms of model time each here: seconds of queue, far longer than the probes need to arrive.
+        var load = holdTheSlowModel(LOADS);
+        // Queued before any probe: one load runs, one may be held by the runner while it runs, the rest wait.
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> waiting() >= LOADS - 2);
         ModelInferRequest probe = ModelInferRequest.newBuilder().setModelName("slow")
                 .addInputs(input("x", "FP32", 3, 1)).addRawInputContents(raw(1, 2, 3)).build();
-
-        // A gRPC deadline that passes while the call waits.
-        assertThat(code(() -> user().withDeadlineAfter(50, TimeUnit.MILLISECONDS).modelInfer(probe)))
-                .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-        // A gRPC call its client cancels.
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        var cancelled = GRPCInferenceServiceGrpc.newFutureStub(channel)
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)).modelInfer(probe);
-        Thread.sleep(50);
-        assertThat(cancelled.cancel(true)).isTrue();
-        // A REST client that closes its connection before the answer.
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub stub = GRPCInferenceServiceGrpc.newFutureStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+
+        // A gRPC deadline that passes while the call waits.
+        var late = stub.withDeadlineAfter(1000, TimeUnit.MILLISECONDS).modelInfer(probe);
+        // A gRPC call its client cancels, and a REST client that closes its connection, once they have arrived.
+        var cancelled = stub.modelInfer(probe);
         byte[] json = "{\"inputs\": [{\"name\": \"x\", \"shape\": [1, 1], \"datatype\": \"FP32\", \"data\": [1]}]}"
                 .getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
@@ -393,15 +396,18 @@ class GrpcInferenceTest {
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(json);
             out.flush();
-            Thread.sleep(100);
+            Thread.sleep(300);
         }
-
+        assertThat(cancelled.cancel(true)).as("the call was still waiting").isTrue();
         // The V2 timeout parameter over REST, 1 ms: answered when the runner takes it, after the loads.
         CompletableFuture<Response> timedOut = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
                 .contentType(ContentType.JSON).body("""
                         {"inputs": [{"name": "x", "shape": [1, 1], "datatype": "FP32", "data": [1]}],
                          "parameters": {"timeout": 1000}}""").post("/v2/models/slow/infer"));
 
+        assertThatThrownBy(() -> late.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(StatusRuntimeException.class)
+                .hasMessageContaining("DEADLINE_EXCEEDED");
+        assertThat(load.get(load.size() - 1).isDone()).as("the loads were still running at the deadline").isFalse();
         for (var call : load) {
             assertThat(call.get(60, TimeUnit.SECONDS).getRawOutputContentsCount()).isEqualTo(1);
         }
@@ -410,10 +416,18 @@ class GrpcInferenceTest {
         assertThat(timeout.contentType()).startsWith("application/problem+json");
         assertThat(timeout.jsonPath().getString("type")).isEqualTo("urn:model-serving:problem:deadline-exceeded");
         assertThat(timeout.jsonPath().getString("detail")).contains("it was not run");
-        // Each of the four counted as expired; only the twelve loads were answered by the model.
+        // Each of the four counted as expired; only the loads were answered by the model.
         Awaitility.await().atMost(10, TimeUnit.SECONDS)
                 .untilAsserted(() -> assertThat(slowModel(EXPIRED) - expiredBefore).isEqualTo(4));
-        assertThat(slowModel(SUCCESS) - successBefore).isEqualTo(12);
+        assertThat(slowModel(SUCCESS) - successBefore).isEqualTo(LOADS);
+    }
+
+    private static final int LOADS = 16;
+
+    /** Requests waiting for a runner, of every model. */
+    private static double waiting() {
+        return given().get("/q/metrics").asString().lines().filter(line -> line.startsWith("model_batch_waiting "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     /** Softmax of the channel means of a solid red picture (1, 0, 0): the red class's probability. */
