@@ -1,4 +1,5 @@
 import dev.modelserving.model.Classifier;
+import dev.modelserving.model.ModelSession;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Random;
@@ -17,7 +18,8 @@ public class BatchCost {
                 .getResourceAsStream("models/fashion-mnist/1/model.onnx")) {
             model = in.readAllBytes();
         }
-        try (Classifier classifier = Classifier.open(model, 1)) {
+        try (ModelSession session = ModelSession.open(model, 1)) {
+            Classifier classifier = Classifier.of(session);
             Random random = new Random(1);
             for (int batch : new int[] {1, 2, 4, 8, 16, 32}) {
                 float[] rows = new float[batch * classifier.features()];

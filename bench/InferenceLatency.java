@@ -1,4 +1,5 @@
 import dev.modelserving.model.Classifier;
+import dev.modelserving.model.ModelSession;
 import dev.modelserving.inference.ImagePreprocessor;
 import dev.modelserving.inference.PredictionsConfig;
 import dev.modelserving.model.ImageFormat;
@@ -46,7 +47,8 @@ public class InferenceLatency {
         // The bundled model's picture settings, read from its config.json as the service reads them.
         ImageFormat format = ModelRepository.open(Optional.empty()).settings("fashion-mnist").image().orElseThrow()
                 .format(List.of(784L), "config.json");
-        try (Classifier classifier = Classifier.open(model, 1)) {
+        try (ModelSession session = ModelSession.open(model, 1)) {
+            Classifier classifier = Classifier.of(session);
             for (int i = 0; i < 3_000; i++) {
                 classifier.run(preprocessor.toPixels(png, format), 1);
             }
