@@ -22,9 +22,8 @@ public class GrpcCallers {
         this.tokens = tokens;
     }
 
-    /** The current call's verified token; UNAUTHENTICATED (a 401 problem) without a valid one. */
-    JsonWebToken require() {
-        String authorization = GrpcCallMetadata.AUTHORIZATION.get();
+    /** The verified token of a call's {@code authorization} metadata; a 401 problem without a valid one. */
+    JsonWebToken require(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new ProblemException(ProblemType.UNAUTHORIZED, "Authentication required: send the metadata "
                     + "'authorization: Bearer <token>' (POST /auth/token issues one)");

@@ -1,6 +1,5 @@
 package dev.modelserving.v2;
 
-import dev.modelserving.inference.Deadline;
 import dev.modelserving.inference.PredictionContext;
 import dev.modelserving.model.ServedModels;
 import dev.modelserving.problem.ProblemException;
@@ -17,12 +16,11 @@ import dev.modelserving.v2.grpc.ServerMetadataRequest;
 import dev.modelserving.v2.grpc.ServerMetadataResponse;
 import dev.modelserving.v2.grpc.ServerReadyRequest;
 import dev.modelserving.v2.grpc.ServerReadyResponse;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
-import io.quarkus.grpc.GrpcService;
-import io.quarkus.grpc.RegisterInterceptor;
-import io.smallrye.mutiny.subscription.Cancellable;
-import java.util.concurrent.atomic.AtomicReference;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -32,103 +30,83 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * (and in the same batches) as REST inference. A call cancelled, or past its deadline, while its request waits for a
  * runner is dropped unrun. The methods run on the event loop and never block: inference is handed to the runners.
  */
-@GrpcService
-@RegisterInterceptor(GrpcCallMetadata.class)
-public class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+@ApplicationScoped
+public class GrpcInferenceService {
+
+    /** The service's calls, {@code /<package>.<service>/<method>}. */
+    static final String PATH = "/" + GRPCInferenceServiceGrpc.SERVICE_NAME + "/*";
+
+    /** Before the security filters ({@code -SecurityHandlerPriorities.CORS}, the first of them, is -300). */
+    private static final int ROUTE_ORDER = -1000;
 
     private final ServedModels served;
     private final TensorInference inference;
     private final GrpcCallers callers;
     private final GrpcStatuses statuses;
+    private final GrpcConfig config;
     private final BuildInfo build;
 
     public GrpcInferenceService(ServedModels served, TensorInference inference, GrpcCallers callers,
-            GrpcStatuses statuses, BuildInfo build) {
+            GrpcStatuses statuses, GrpcConfig config, BuildInfo build) {
         this.served = served;
         this.inference = inference;
         this.callers = callers;
         this.statuses = statuses;
+        this.config = config;
         this.build = build;
     }
 
-    @Override
-    public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> response) {
-        answer(response, "ServerLive", () -> ServerLiveResponse.newBuilder().setLive(true).build());
+    /**
+     * Mounts the service on the HTTP router after the access log, ahead of the HTTP security filters (whose lazy
+     * authentication each request would set up for nothing: a call's token is in its metadata, checked here) and REST.
+     */
+    void mount(@Observes Router router, Vertx vertx) {
+        GrpcUnaryServer server = new GrpcUnaryServer(vertx, config.maxMessageSize().asLongValue(), statuses)
+                .unary(GRPCInferenceServiceGrpc.getServerLiveMethod(), ServerLiveRequest.parser(),
+                        call -> now(() -> ServerLiveResponse.newBuilder().setLive(true).build()))
+                .unary(GRPCInferenceServiceGrpc.getServerReadyMethod(), ServerReadyRequest.parser(),
+                        call -> now(() -> ServerReadyResponse
+                                .newBuilder().setReady(ready(() -> served.require())).build()))
+                .unary(GRPCInferenceServiceGrpc.getModelReadyMethod(), ModelReadyRequest.parser(),
+                        call -> now(() -> modelReady(call.message())))
+                .unary(GRPCInferenceServiceGrpc.getServerMetadataMethod(), ServerMetadataRequest.parser(),
+                        call -> now(() -> ServerMetadataResponse.newBuilder().setName(InferenceResource.SERVER_NAME)
+                                .setVersion(build.version()).build()))
+                .unary(GRPCInferenceServiceGrpc.getModelMetadataMethod(), ModelMetadataRequest.parser(),
+                        call -> now(() -> modelMetadata(call.message())))
+                .unary(GRPCInferenceServiceGrpc.getModelInferMethod(), ModelInferRequest.parser(), this::modelInfer);
+        router.route(PATH).order(ROUTE_ORDER).handler(server);
     }
 
-    @Override
-    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> response) {
-        answer(response, "ServerReady", () -> ServerReadyResponse.newBuilder().setReady(ready(() -> served.require()))
-                .build());
+    private ModelReadyResponse modelReady(ModelReadyRequest request) {
+        String version = optional(request.getVersion());
+        // An unknown model or version is NOT_FOUND; a known one not loaded (yet, any more) is not ready.
+        return ModelReadyResponse.newBuilder().setReady(ready(() -> inference.ready(request.getName(), version)))
+                .build();
     }
 
-    @Override
-    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> response) {
-        answer(response, "ModelReady", () -> {
-            String version = optional(request.getVersion());
-            // An unknown model or version is NOT_FOUND; a known one not loaded (yet, any more) is not ready.
-            return ModelReadyResponse.newBuilder()
-                    .setReady(ready(() -> inference.ready(request.getName(), version))).build();
-        });
+    private ModelMetadataResponse modelMetadata(ModelMetadataRequest request) {
+        V2Protocol.ModelMetadata meta = inference.metadata(request.getName(), optional(request.getVersion()));
+        ModelMetadataResponse.Builder answer = ModelMetadataResponse.newBuilder().setName(meta.name())
+                .addAllVersions(meta.versions()).setPlatform(meta.platform());
+        meta.inputs().forEach(spec -> answer.addInputs(ModelMetadataResponse.TensorMetadata.newBuilder()
+                .setName(spec.name()).setDatatype(spec.datatype()).addAllShape(spec.shape())));
+        meta.outputs().forEach(spec -> answer.addOutputs(ModelMetadataResponse.TensorMetadata.newBuilder()
+                .setName(spec.name()).setDatatype(spec.datatype()).addAllShape(spec.shape())));
+        return answer.build();
     }
 
-    @Override
-    public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> response) {
-        answer(response, "ServerMetadata", () -> ServerMetadataResponse.newBuilder()
-                .setName(InferenceResource.SERVER_NAME).setVersion(build.version()).build());
-    }
-
-    @Override
-    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> response) {
-        answer(response, "ModelMetadata", () -> {
-            V2Protocol.ModelMetadata meta = inference.metadata(request.getName(), optional(request.getVersion()));
-            ModelMetadataResponse.Builder answer = ModelMetadataResponse.newBuilder().setName(meta.name())
-                    .addAllVersions(meta.versions()).setPlatform(meta.platform());
-            meta.inputs().forEach(spec -> answer.addInputs(ModelMetadataResponse.TensorMetadata.newBuilder()
-                    .setName(spec.name()).setDatatype(spec.datatype()).addAllShape(spec.shape())));
-            meta.outputs().forEach(spec -> answer.addOutputs(ModelMetadataResponse.TensorMetadata.newBuilder()
-                    .setName(spec.name()).setDatatype(spec.datatype()).addAllShape(spec.shape())));
-            return answer.build();
-        });
-    }
-
-    @Override
-    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
-        AtomicReference<Cancellable> subscription = new AtomicReference<>();
-        // Only settable now, before this method returns: a call cancelled later cancels the queued work.
-        ((ServerCallStreamObserver<ModelInferResponse>) response).setOnCancelHandler(() -> {
-            Cancellable running = subscription.get();
-            if (running != null) {
-                running.cancel();
-            }
-        });
-        JsonWebToken caller;
-        try {
-            caller = callers.require();
-        } catch (RuntimeException e) {
-            response.onError(statuses.of(e, "ModelInfer"));
-            return;
-        }
-        Deadline deadline = GrpcCallMetadata.DEADLINE.get();
-        subscription.set(inference.infer(request.getModelName(), optional(request.getModelVersion()),
+    private Uni<ModelInferResponse> modelInfer(GrpcCall<ModelInferRequest> call) {
+        JsonWebToken caller = callers.require(call.authorization());
+        ModelInferRequest request = call.message();
+        return inference.infer(request.getModelName(), optional(request.getModelVersion()),
                 () -> GrpcTensors.request(request), (read, outputs) -> GrpcTensors.response(request, outputs),
-                new PredictionContext(null, caller.getName(), null), deadline == null ? Deadline.NONE : deadline)
-                .subscribe().with(answer -> {
-                    response.onNext(answer);
-                    response.onCompleted();
-                }, failure -> response.onError(statuses.of(failure, "ModelInfer"))));
+                new PredictionContext(null, caller.getName(), null), call.deadline());
     }
 
-    private <T> void answer(StreamObserver<T> response, String method, Supplier<T> answer) {
-        T value;
-        try {
-            value = answer.get();
-        } catch (RuntimeException e) {
-            response.onError(statuses.of(e, method));
-            return;
-        }
-        response.onNext(value);
-        response.onCompleted();
+    /** An answer computed on the spot; a problem it throws fails the call. */
+    private static <T> Uni<T> now(Supplier<T> answer) {
+        return Uni.createFrom().item(answer);
     }
 
     /** Whether {@code check} passes; a problem it throws for a state (not loaded, shutting down) is a no. */

@@ -3,8 +3,7 @@ package dev.modelserving.v2;
 import dev.modelserving.inference.InferenceQueueFullException;
 import dev.modelserving.problem.IncidentLog;
 import dev.modelserving.problem.ProblemException;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.vertx.grpc.common.GrpcStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -20,32 +19,33 @@ public class GrpcStatuses {
         this.incidents = incidents;
     }
 
-    /** The status to close a call of {@code method} with, for {@code failure}. */
-    public StatusRuntimeException of(Throwable failure, String method) {
-        if (failure instanceof StatusRuntimeException status) {
-            return status;
-        }
-        if (failure instanceof ProblemException problem) {
-            return code(problem).withDescription(problem.getMessage()).asRuntimeException();
-        }
-        String incident = incidents.record(failure, "gRPC " + method);
-        return Status.INTERNAL.withDescription("An unexpected error occurred; incident " + incident
-                + " identifies it in the server log").asRuntimeException();
+    /** How a call ends when it does not succeed: its status code and the message for the client. */
+    record Failure(GrpcStatus status, String message) {
     }
 
-    static Status code(ProblemException problem) {
+    /** The status to close a call of {@code method} with, for {@code failure}. */
+    Failure of(Throwable failure, String method) {
+        if (failure instanceof ProblemException problem) {
+            return new Failure(code(problem), problem.getMessage());
+        }
+        String incident = incidents.record(failure, "gRPC " + method);
+        return new Failure(GrpcStatus.INTERNAL,
+                "An unexpected error occurred; incident " + incident + " identifies it in the server log");
+    }
+
+    static GrpcStatus code(ProblemException problem) {
         if (problem instanceof InferenceQueueFullException) {
             // Not UNAVAILABLE: this server is up, its queue is full; clients back off rather than fail over.
-            return Status.RESOURCE_EXHAUSTED;
+            return GrpcStatus.RESOURCE_EXHAUSTED;
         }
         return switch (problem.type().status()) {
-            case 401 -> Status.UNAUTHENTICATED;
-            case 403 -> Status.PERMISSION_DENIED;
-            case 404 -> Status.NOT_FOUND;
-            case 413, 429 -> Status.RESOURCE_EXHAUSTED;
-            case 503 -> Status.UNAVAILABLE;
-            case 504 -> Status.DEADLINE_EXCEEDED;
-            default -> problem.type().status() < 500 ? Status.INVALID_ARGUMENT : Status.INTERNAL;
+            case 401 -> GrpcStatus.UNAUTHENTICATED;
+            case 403 -> GrpcStatus.PERMISSION_DENIED;
+            case 404 -> GrpcStatus.NOT_FOUND;
+            case 413, 429 -> GrpcStatus.RESOURCE_EXHAUSTED;
+            case 503 -> GrpcStatus.UNAVAILABLE;
+            case 504 -> GrpcStatus.DEADLINE_EXCEEDED;
+            default -> problem.type().status() < 500 ? GrpcStatus.INVALID_ARGUMENT : GrpcStatus.INTERNAL;
         };
     }
 }

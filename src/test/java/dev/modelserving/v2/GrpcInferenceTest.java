@@ -83,7 +83,7 @@ class GrpcInferenceTest {
             OnnxModels.writeModel(REPOSITORY, "colours", 1, OnnxModels.channelMeans(true, 4, 4), COLOURS_CONFIG);
             return Map.of("app.models.repository", REPOSITORY.toString(), "app.models.default", "pair",
                     "app.model.batching.threads", "1", "app.model.max-batch", String.valueOf(SLOW_ROWS),
-                    "quarkus.grpc.server.max-inbound-message-size", String.valueOf(MAX_MESSAGE));
+                    "app.grpc.max-message-size", String.valueOf(MAX_MESSAGE));
         }
     }
 
@@ -117,7 +117,7 @@ class GrpcInferenceTest {
         return authorized("Bearer " + token);
     }
 
-    private static ModelInferRequest.InferInputTensor.Builder input(String name, String datatype, long... shape) {
+    static ModelInferRequest.InferInputTensor.Builder input(String name, String datatype, long... shape) {
         ModelInferRequest.InferInputTensor.Builder input = ModelInferRequest.InferInputTensor.newBuilder()
                 .setName(name).setDatatype(datatype);
         Arrays.stream(shape).forEach(input::addShape);
@@ -132,7 +132,7 @@ class GrpcInferenceTest {
         return contents.build();
     }
 
-    private static ByteString raw(float... values) {
+    static ByteString raw(float... values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float value : values) {
             bytes.putFloat(value);
@@ -158,7 +158,7 @@ class GrpcInferenceTest {
                 .addInputs(input("b", "FP32", 2, 2).setContents(fp32(B))).build();
     }
 
-    private static ModelInferRequest rawPair() {
+    static ModelInferRequest rawPair() {
         return ModelInferRequest.newBuilder().setModelName("pair")
                 .addInputs(input("a", "FP32", 2, 2)).addInputs(input("b", "FP32", 2, 2))
                 .addRawInputContents(raw(A)).addRawInputContents(raw(B)).build();
