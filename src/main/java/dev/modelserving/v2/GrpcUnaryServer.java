@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
 import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
@@ -59,48 +60,102 @@ final class GrpcUnaryServer implements Handler<RoutingContext> {
             String timeout = call.headers().get("grpc-timeout");
             Deadline deadline = timeout == null ? Deadline.NONE : GrpcTimeouts.deadline(timeout);
             if (deadline == null) {
-                end(call, new GrpcStatuses.Failure(GrpcStatus.INVALID_ARGUMENT, "The grpc-timeout header is '"
-                        + timeout + "'; it must be up to 8 digits and a unit (H, M, S, m, u, n)"));
+                call.response().status(GrpcStatus.INVALID_ARGUMENT).statusMessage("The grpc-timeout header is '"
+                        + timeout + "'; it must be up to 8 digits and a unit (H, M, S, m, u, n)").end();
                 return;
             }
-            String authorization = call.headers().get("authorization");
-            call.messageHandler(framed -> {
-                Q message;
-                try {
-                    message = parser.parseFrom(messages.payload(framed));
-                } catch (GrpcMessages.Refused e) {
-                    end(call, e.failure());
-                    return;
-                } catch (InvalidProtocolBufferException e) {
-                    end(call, new GrpcStatuses.Failure(GrpcStatus.INVALID_ARGUMENT,
-                            "The message is not a valid " + method.getFullMethodName() + " request: "
-                                    + e.getMessage()));
-                    return;
-                }
-                answer(call, name, body, new GrpcCall<>(message, authorization, deadline));
-            });
+            new UnaryCall<>(call, method, parser, body, deadline).start();
         });
         return this;
     }
 
-    private <Q, R> void answer(GrpcServerRequest<Buffer, R> call, String method, Function<GrpcCall<Q>, Uni<R>> body,
-            GrpcCall<Q> request) {
-        Uni<R> answer;
-        try {
-            answer = body.apply(request);
-        } catch (RuntimeException e) {
-            end(call, statuses.of(e, method));
-            return;
-        }
-        Cancellable running = answer.subscribe().with(value -> call.response().end(value),
-                failure -> end(call, statuses.of(failure, method)));
-        // A client cancels a call, or gives up at its deadline, with a stream reset: the work still queued for a
-        // runner is dropped unrun.
-        call.errorHandler(error -> running.cancel());
-    }
+    /** One call, from its request message to its answer; every step runs on the call's event loop. */
+    private final class UnaryCall<Q, R> {
 
-    private static void end(GrpcServerRequest<?, ?> call, GrpcStatuses.Failure failure) {
-        call.response().status(failure.status()).statusMessage(failure.message()).end();
+        private final GrpcServerRequest<Buffer, R> call;
+        private final MethodDescriptor<Q, R> method;
+        private final Parser<Q> parser;
+        private final Function<GrpcCall<Q>, Uni<R>> body;
+        private final Deadline deadline;
+        private boolean received;
+        private Cancellable running;
+        private boolean ended;
+
+        UnaryCall(GrpcServerRequest<Buffer, R> call, MethodDescriptor<Q, R> method, Parser<Q> parser,
+                Function<GrpcCall<Q>, Uni<R>> body, Deadline deadline) {
+            this.call = call;
+            this.method = method;
+            this.parser = parser;
+            this.body = body;
+            this.deadline = deadline;
+        }
+
+        void start() {
+            call.messageHandler(this::message);
+            call.endHandler(ignored -> {
+                if (!received) {
+                    fail(GrpcStatus.INVALID_ARGUMENT, "The call ended without its request message");
+                }
+            });
+            // A client cancels a call, or gives up at its deadline, with a stream reset: the work still queued for
+            // a runner is dropped unrun.
+            call.errorHandler(error -> {
+                ended = true;
+                cancel();
+            });
+        }
+
+        private void message(GrpcMessage framed) {
+            if (received) {
+                cancel();
+                fail(GrpcStatus.INVALID_ARGUMENT, "A unary call carries one request message; this one sent more");
+                return;
+            }
+            received = true;
+            Q message;
+            try {
+                message = parser.parseFrom(messages.payload(framed));
+            } catch (GrpcMessages.Refused e) {
+                end(e.failure());
+                return;
+            } catch (InvalidProtocolBufferException e) {
+                fail(GrpcStatus.INVALID_ARGUMENT,
+                        "The message is not a valid " + method.getFullMethodName() + " request: " + e.getMessage());
+                return;
+            }
+            Uni<R> answer;
+            try {
+                answer = body.apply(new GrpcCall<>(message, call.headers().get("authorization"), deadline));
+            } catch (RuntimeException e) {
+                answer = Uni.createFrom().failure(e);
+            }
+            running = answer.subscribe().with(this::succeed,
+                    failure -> end(statuses.of(failure, method.getBareMethodName())));
+        }
+
+        private void cancel() {
+            if (running != null) {
+                running.cancel();
+            }
+        }
+
+        private void succeed(R answer) {
+            if (!ended) {
+                ended = true;
+                call.response().end(answer);
+            }
+        }
+
+        private void fail(GrpcStatus status, String message) {
+            end(new GrpcStatuses.Failure(status, message));
+        }
+
+        private void end(GrpcStatuses.Failure failure) {
+            if (!ended) {
+                ended = true;
+                call.response().status(failure.status()).statusMessage(failure.message()).end();
+            }
+        }
     }
 
     /** Serves the calls of the bound methods; any other request goes on to the next route. */

@@ -73,10 +73,18 @@ class GrpcFramingTest {
         }
     }
 
-    /** Sends one framed message (compressed flag, length, bytes) to a method of the service. */
+    /** A message as gRPC frames it: compressed flag, length, bytes. */
+    private static Buffer framed(boolean compressed, byte[] message) {
+        return Buffer.buffer().appendByte((byte) (compressed ? 1 : 0)).appendInt(message.length).appendBytes(message);
+    }
+
+    /** Sends one framed message to a method of the service. */
     private Answer call(String method, boolean compressed, byte[] message, String... headers) throws Exception {
-        Buffer body = Buffer.buffer().appendByte((byte) (compressed ? 1 : 0)).appendInt(message.length)
-                .appendBytes(message);
+        return call(method, framed(compressed, message), headers);
+    }
+
+    /** Sends {@code body} as it is to a method of the service. */
+    private Answer call(String method, Buffer body, String... headers) throws Exception {
         return http2.request(HttpMethod.POST, base.getPort(), base.getHost(),
                 "/" + GRPCInferenceServiceGrpc.SERVICE_NAME + "/" + method).compose(request -> {
                     request.putHeader("content-type", "application/grpc").putHeader("te", "trailers")
@@ -157,6 +165,14 @@ class GrpcFramingTest {
         Answer timeout = call("ModelInfer", false, pair, "grpc-timeout", "soon");
         assertThat(timeout.status()).isEqualTo("3");
         assertThat(timeout.message()).contains("grpc-timeout header is 'soon'");
+
+        Answer none = call("ModelInfer", Buffer.buffer());
+        assertThat(none.status()).isEqualTo("3");
+        assertThat(none.message()).contains("ended without its request message");
+
+        Answer two = call("ModelInfer", framed(false, pair).appendBuffer(framed(false, pair)));
+        assertThat(two.status()).isEqualTo("3");
+        assertThat(two.message()).contains("carries one request message");
 
         Answer unknown = call("ModelUnload", false, new byte[0]);
         assertThat(unknown.httpStatus()).isEqualTo(200);
