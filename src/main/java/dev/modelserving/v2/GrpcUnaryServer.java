@@ -142,6 +142,9 @@ final class GrpcUnaryServer implements Handler<RoutingContext> {
         private void succeed(R answer) {
             if (!ended) {
                 ended = true;
+                // Headers first: ended in one write, the answer would carry a content-length, and clients that stop
+                // reading there (curl) miss the trailers with the status. gRPC servers send none.
+                call.response().writeHead();
                 call.response().end(answer);
             }
         }
