@@ -6,7 +6,8 @@
 #   bench/soak.sh postgres        # PostgreSQL stores (a private server started here from Debian's binaries)
 #
 # The mix, all at once for the whole run: pictures on /predictions (16 connections), V2 batches of 32 rows
-# (4 connections), asynchronous orders of 32 pictures with `Prefer: respond-async` (4 connections).
+# (4 connections), asynchronous orders of 32 pictures with `Prefer: respond-async` (4 connections), gRPC ModelInfer
+# of one raw row (h2load, 4 connections; a failed call shows in the inference counters).
 # Every SOAK_INTERVAL seconds: each scenario's rate, RSS, old-generation use and full collections (jstat), and
 # every answer by status. Targets (checked at the end, exit 1 when one is missed): no OutOfMemoryError; RSS after
 # the first minute within +-15% of its first sample there; each scenario's rate in the last minute >= 80% of the
@@ -37,6 +38,7 @@ case $STORE in memory|postgres) ;; *) echo "usage: bench/soak.sh [memory|postgre
 
 missing=()
 for tool in wrk jq curl python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+command -v h2load >/dev/null || missing+=(nghttp2-client)
 [ -d "$DATASET" ] || missing+=(dataset-fashion-mnist)
 [ "$STORE" = memory ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -92,12 +94,21 @@ load() { # $1 = name, $2 = connections, $3 = path, then VAR=value for the script
         >"$WORK/$name-$round.txt" 2>&1
 }
 field() { awk -v k="$2" '{for(i=1;i<=NF;i++) if($i ~ "^"k"=") {split($i,a,"="); print a[2]; exit}}' "$1"; }
+# Inference requests of every protocol that failed: refused, invalid or in error. Not "expired": the load generators
+# stop at the end of each round with requests in flight, and those are dropped unrun, as they should be.
+failed() { curl -s "$BASE/q/metrics" | awk '/^model_inference_requests_total\{/ && /outcome="(error|rejected|invalid)"/{s+=$2} END{printf "%d\n", s}'; }
+grpc_load() { # gRPC ModelInfer for the round; h2load's output in $WORK/grpc-ROUND
+    h2load -c4 -m1 -t1 -D "$INTERVAL" -H 'content-type: application/grpc' -H 'te: trailers' \
+        -H "authorization: Bearer $TOKEN" -d "$WORK/bodies/infer-1.grpc" \
+        "$BASE/inference.GRPCInferenceService/ModelInfer" >"$WORK/grpc-$round.txt" 2>&1
+}
 statuses() { grep -h '^statuses' "$@" | tr ' ' '\n' | grep -E '^[0-9]+=' | awk -F= '{s[$1]+=$2} END{for(k in s) printf "%s=%s ", k, s[k]}'; }
 
-echo "round seconds predictions/s v2-rows/s orders-accepted/s orders-done/s rss-MB old-% full-GCs statuses" \
+echo "round seconds predictions/s v2-rows/s orders-accepted/s orders-done/s grpc-calls/s rss-MB old-% full-GCs statuses" \
     >"$WORK/samples.txt"
 rounds=$((DURATION / INTERVAL))
 done_before=$(succeeded)
+failed_before=$(failed)
 t0=$SECONDS
 for round in $(seq 1 "$rounds"); do
     loads=()
@@ -107,17 +118,27 @@ for round in $(seq 1 "$rounds"); do
     loads+=($!)
     load orders 4 /orders BODY="$WORK/bodies/order-32.json" CTYPE=application/json PREFER=respond-async &
     loads+=($!)
+    grpc_load &
+    loads+=($!)
     wait "${loads[@]}"
     kill -0 "$APP_PID" 2>/dev/null || { log "the application died"; tail -30 "$WORK/app.log" >&2; exit 1; }
     done_now=$(succeeded)
     rps() { awk '/Requests\/sec/{print $2}' "$WORK/$1-$round.txt"; }
     accepted=$(grep -h '^statuses' "$WORK/orders-$round.txt" | tr ' ' '\n' | awk -F= '$1=="202"{print $2+0}')
-    line=$(printf '%d %d %.0f %.0f %.1f %.1f %s %s %s' "$round" $((SECONDS - t0)) "$(rps predictions)" \
+    grpc_rps=$(awk '/^finished in/{print $4}' "$WORK/grpc-$round.txt")
+    line=$(printf '%d %d %.0f %.0f %.1f %.1f %.0f %s %s %s' "$round" $((SECONDS - t0)) "$(rps predictions)" \
         "$(awk -v r="$(rps v2)" 'BEGIN{print r*32}')" "$(awk -v a="${accepted:-0}" -v i="$INTERVAL" 'BEGIN{print a/i}')" \
-        "$(awk -v a="$done_now" -v b="$done_before" -v i="$INTERVAL" 'BEGIN{print (a-b)/i}')" "$(rss_mb)" "$(gc)")
+        "$(awk -v a="$done_now" -v b="$done_before" -v i="$INTERVAL" 'BEGIN{print (a-b)/i}')" "${grpc_rps:-0}" \
+        "$(rss_mb)" "$(gc)")
     line="$line $(statuses "$WORK"/*-"$round".txt)retry-after-missing=$(cat "$WORK"/*-"$round".txt | awk -F= '/retry-after-missing/{s+=$NF} END{print s+0}')"
     errors=$(awk '/Socket errors/{gsub(",","");print $4+$6+$8+$10}' "$WORK"/*-"$round".txt | awk '{s+=$1} END{print s+0}')
     line="$line socket-errors=$errors"
+    # h2load sees only HTTP statuses and transport errors; a call's own outcome is in the inference counters.
+    grpc_bad=$(awk '/^requests:/{print $10} /^status codes:/{print $5 + $7 + $9}' "$WORK/grpc-$round.txt" \
+        | awk '{s+=$1} END{print s+0}')
+    failed_now=$(failed)
+    line="$line grpc-errors=$grpc_bad failed-inferences=$((failed_now - failed_before))"
+    failed_before=$failed_now
     echo "$line" | tee -a "$WORK/samples.txt" >&2
     done_before=$done_now
 done
@@ -142,11 +163,11 @@ per_minute=$(( 60 / INTERVAL > 0 ? 60 / INTERVAL : 1 ))
 verdicts=$(awk -v pm="$per_minute" -v oom="$OOM" -v exited="$exited" -v exit_ms="$EXIT_MS" \
     -v kafka="${SOAK_KAFKA:+1}" -v shipped="$SHIPPED" -v lines="$LOG_LINES" '
     NR == 1 { next }
-    { n++; rss[n] = $7; for (c = 3; c <= 6; c++) v[n, c] = $c; bad += badof($0) }
+    { n++; rss[n] = $8; for (c = 3; c <= 7; c++) v[n, c] = $c; bad += badof($0) }
     function badof(line,   i, f, k, s) {
         s = 0; split(line, f, " ")
         for (i in f) if (f[i] ~ /^[0-9]+=/) { split(f[i], k, "="); if (k[1] !~ /^2/ && k[1] != "429") s += k[2] }
-        else if (f[i] ~ /^(retry-after-missing|socket-errors)=/) { split(f[i], k, "="); s += k[2] }
+        else if (f[i] ~ /^(retry-after-missing|socket-errors|grpc-errors|failed-inferences)=/) { split(f[i], k, "="); s += k[2] }
         return s
     }
     END {
@@ -156,8 +177,8 @@ verdicts=$(awk -v pm="$per_minute" -v oom="$OOM" -v exited="$exited" -v exit_ms=
         for (i = first; i <= n; i++) { if (rss[i] < lo) lo = rss[i]; if (rss[i] > hi) hi = rss[i] }
         flat = n >= first && hi <= rss[first] * 1.15 && lo >= rss[first] * 0.85
         printf "| RSS after the first minute within +-15%% of %d MB | %d–%d MB | %s |\n", rss[first], lo, hi, flat ? "met" : "**missed**"; if (!flat) ok = 0
-        split("predictions/s v2-rows/s orders-accepted/s orders-done/s", names, " ")
-        for (c = 3; c <= 6; c++) {
+        split("predictions/s v2-rows/s orders-accepted/s orders-done/s grpc-calls/s", names, " ")
+        for (c = 3; c <= 7; c++) {
             if (c == 5) continue
             a = 0; b = 0
             for (i = pm + 1; i <= 2 * pm; i++) a += v[i, c]
@@ -165,7 +186,7 @@ verdicts=$(awk -v pm="$per_minute" -v oom="$OOM" -v exited="$exited" -v exit_ms=
             held = n >= 2 * pm && b >= 0.8 * a
             printf "| %s: last minute >= 80%% of the second | %.0f vs %.0f (%.0f%%) | %s |\n", names[c - 2], b / pm, a / pm, a ? 100 * b / a : 0, held ? "met" : "**missed**"; if (!held) ok = 0
         }
-        printf "| only 2xx, and 429 with Retry-After | %d other answers or errors | %s |\n", bad, bad == 0 ? "met" : "**missed**"; if (bad) ok = 0
+        printf "| only 2xx, 429 with Retry-After, no failed inference | %d other answers or errors | %s |\n", bad, bad == 0 ? "met" : "**missed**"; if (bad) ok = 0
         if (kafka) { printf "| every line of the log sent to Kafka by the end | %d of %d |  %s |\n", shipped, lines, shipped == lines ? "met" : "**missed**"; if (shipped != lines) ok = 0 }
         printf "| exit within 30 s of SIGTERM | %s after %d ms | %s |\n", exited == "yes" ? "exited" : "killed", exit_ms, exited == "yes" && exit_ms <= 30000 ? "met" : "**missed**"; if (exited != "yes" || exit_ms > 30000) ok = 0
         print ok ? "ALL-MET" : "SOME-MISSED"
@@ -178,7 +199,7 @@ OUT=bench/results/$DATE-soak-$LABEL-jdk$jdk.md
     echo "# Soak, $STORE stores${SOAK_KAFKA:+ and the Kafka sink} ($DATE, JDK $jdk, $(nproc) cores)"
     echo
     echo "\`${SOAK_KAFKA:+SOAK_KAFKA=1 }bench/soak.sh $STORE\`: $DURATION s of mixed load (/predictions 16 connections, V2 batches of 32 on 4, async"
-    echo "orders of 32 pictures on 4), JVM options \`${JVM_OPTS[*]}\`, sampled every $INTERVAL s. Prediction log at the end: ${LOG_MB:-0} MB;"
+    echo "orders of 32 pictures on 4, gRPC ModelInfer of one row on 4), JVM options \`${JVM_OPTS[*]}\`, sampled every $INTERVAL s. Prediction log at the end: ${LOG_MB:-0} MB;"
     echo "ERROR lines in the application log: $ERRORS.${SOAK_KAFKA:+ Shipping before SIGTERM: $SHIPPING_BEFORE_STOP (a broker on the same cores).}"
     echo
     echo "| target | measured | verdict |"
