@@ -407,7 +407,8 @@ class GrpcInferenceTest {
 
         assertThatThrownBy(() -> late.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(StatusRuntimeException.class)
                 .hasMessageContaining("DEADLINE_EXCEEDED");
-        assertThat(load.get(load.size() - 1).isDone()).as("the loads were still running at the deadline").isFalse();
+        assertThat(load.get(load.size() - 1).isDone())
+                .as("the loads were still running at the deadline: %s", states(load)).isFalse();
         for (var call : load) {
             assertThat(call.get(60, TimeUnit.SECONDS).getRawOutputContentsCount()).isEqualTo(1);
         }
@@ -423,6 +424,25 @@ class GrpcInferenceTest {
     }
 
     private static final int LOADS = 16;
+
+    /** How each call stands: running, answered, or the status it failed with (what a failed premise needs said). */
+    private static List<String> states(
+            List<com.google.common.util.concurrent.ListenableFuture<ModelInferResponse>> calls) {
+        List<String> states = new ArrayList<>();
+        for (var call : calls) {
+            if (!call.isDone()) {
+                states.add("running");
+                continue;
+            }
+            try {
+                call.get();
+                states.add("answered");
+            } catch (Exception e) {
+                states.add(Status.fromThrowable(e).toString());
+            }
+        }
+        return states;
+    }
 
     /** Requests waiting for a runner, of every model. */
     private static double waiting() {
