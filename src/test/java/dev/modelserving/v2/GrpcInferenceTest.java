@@ -407,8 +407,10 @@ class GrpcInferenceTest {
 
         assertThatThrownBy(() -> late.get(60, TimeUnit.SECONDS)).hasCauseInstanceOf(StatusRuntimeException.class)
                 .hasMessageContaining("DEADLINE_EXCEEDED");
-        assertThat(load.get(load.size() - 1).isDone())
-                .as("the loads were still running at the deadline: %s", states(load)).isFalse();
+        // The calls reach the runner's queue in any order, so it is not the last one sent that ends last. Up to two
+        // loads may have been queued after the probes; any more still unanswered were ahead of them.
+        assertThat(load.stream().filter(call -> !call.isDone()).count())
+                .as("loads still unanswered at the deadline: %s", states(load)).isGreaterThan(2);
         for (var call : load) {
             assertThat(call.get(60, TimeUnit.SECONDS).getRawOutputContentsCount()).isEqualTo(1);
         }
