@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import dev.modelserving.support.Api;
 import dev.modelserving.support.Fixtures;
@@ -343,7 +344,7 @@ class GrpcInferenceTest {
     }
 
     /** Requests of SLOW_ROWS rows for the slow model, answered after their runs; they keep its one runner busy. */
-    private List<com.google.common.util.concurrent.ListenableFuture<ModelInferResponse>> holdTheSlowModel(
+    private List<ListenableFuture<ModelInferResponse>> holdTheSlowModel(
             int requests) {
         float[] rows = new float[SLOW_ROWS];
         ModelInferRequest load = ModelInferRequest.newBuilder().setModelName("slow")
@@ -352,7 +353,7 @@ class GrpcInferenceTest {
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         GRPCInferenceServiceGrpc.GRPCInferenceServiceFutureStub stub = GRPCInferenceServiceGrpc.newFutureStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-        List<com.google.common.util.concurrent.ListenableFuture<ModelInferResponse>> calls = new ArrayList<>();
+        List<ListenableFuture<ModelInferResponse>> calls = new ArrayList<>();
         for (int i = 0; i < requests; i++) {
             calls.add(stub.modelInfer(load));
         }
@@ -429,7 +430,7 @@ class GrpcInferenceTest {
 
     /** How each call stands: running, answered, or the status it failed with (what a failed premise needs said). */
     private static List<String> states(
-            List<com.google.common.util.concurrent.ListenableFuture<ModelInferResponse>> calls) {
+            List<ListenableFuture<ModelInferResponse>> calls) {
         List<String> states = new ArrayList<>();
         for (var call : calls) {
             if (!call.isDone()) {
