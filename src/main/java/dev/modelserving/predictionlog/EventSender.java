@@ -38,9 +38,10 @@ final class EventSender {
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
         properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "model-serving-prediction-log");
-        // A batch of the shipper (500 lines of about 300 bytes, flushed at once) goes out as one request, not as ten of
-        // 16 KiB: the broker's cost is per request far more than per byte. The producer's buffers stay small (a pod's
-        // memory): 256 KiB per partition being filled, 8 MiB in all, beyond which the shipper waits, not a request.
+        // A batch of the shipper (2000 lines of about 550 bytes with their headers, flushed at once) goes out in one or
+        // two requests (max.request.size, 1 MiB), not as seventy of 16 KiB: the broker's cost is per request far more
+        // than per byte. The producer's buffers stay small (a pod's memory): 256 KiB per partition being filled, 8 MiB
+        // in all, beyond which the shipper waits, not a request.
         properties.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         properties.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(8 * 1024 * 1024));
         // One bound for every wait: finding the broker (max.block) and having a batch acknowledged (delivery).

@@ -23,6 +23,10 @@ final class PredictionEvents {
     private final ObjectMapper json;
     private final String topic;
     private final byte[] source;
+    // The attributes every event shares, encoded once: the producer only reads header values.
+    private final byte[] specVersion = bytes("1.0");
+    private final byte[] type = bytes(TYPE);
+    private final byte[] contentType = bytes("application/json");
 
     /** @param source this replica, as {@code /model-serving/<worker-id>} */
     PredictionEvents(ObjectMapper json, String topic, String source) {
@@ -79,9 +83,9 @@ final class PredictionEvents {
             id = UUID.nameUUIDFromBytes(line).toString();
         }
         RecordHeaders headers = new RecordHeaders();
-        headers.add("ce_specversion", bytes("1.0"));
+        headers.add("ce_specversion", specVersion);
         headers.add("ce_id", bytes(id));
-        headers.add("ce_type", bytes(TYPE));
+        headers.add("ce_type", type);
         headers.add("ce_source", source);
         if (timestamp != null) {
             // As written: the log's timestamps are ISO-8601 instants in UTC, which RFC 3339 (CloudEvents' time) accepts.
@@ -90,7 +94,7 @@ final class PredictionEvents {
         if (model != null) {
             headers.add("ce_subject", bytes(model));
         }
-        headers.add("content-type", bytes("application/json"));
+        headers.add("content-type", contentType);
         return new Event(new ProducerRecord<>(topic, null, model, line, headers), timestamp);
     }
 

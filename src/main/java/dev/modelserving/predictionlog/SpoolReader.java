@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -129,9 +130,16 @@ final class SpoolReader {
             int lineStart = 0;
             for (int i = 0; i < read && lines.size() < maxLines; i++) {
                 if (chunk[i] == '\n') {
-                    partial.write(chunk, lineStart, i - lineStart);
-                    lines.add(new Line(partial.toByteArray(), new LogPosition(from.sequence(), chunkStart + i + 1)));
-                    partial.reset();
+                    byte[] line;
+                    if (partial.size() == 0) {
+                        // The common case, a line within the chunk: copied once.
+                        line = Arrays.copyOfRange(chunk, lineStart, i);
+                    } else {
+                        partial.write(chunk, lineStart, i - lineStart);
+                        line = partial.toByteArray();
+                        partial.reset();
+                    }
+                    lines.add(new Line(line, new LogPosition(from.sequence(), chunkStart + i + 1)));
                     lineStart = i + 1;
                 }
             }

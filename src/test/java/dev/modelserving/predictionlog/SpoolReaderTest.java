@@ -70,6 +70,24 @@ class SpoolReaderTest {
     }
 
     @Test
+    void linesAcrossTheReadChunksComeOutWhole() throws IOException {
+        // Lines of 1 to 1000 bytes and one longer than a read chunk (64 KiB): many end in a chunk after the one they
+        // start in.
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            lines.add("{\"n\":" + i + ",\"pad\":\"" + "x".repeat((i * 37) % 1000) + "\"}");
+        }
+        lines.add(300, "{\"long\":\"" + "y".repeat(150_000) + "\"}");
+        Path current = dir.resolve("predictions.jsonl");
+        RotatingFile files = new RotatingFile(current, 100_000_000, 10, false, CLOCK);
+        files.append(lines);
+        SpoolReader reader = new SpoolReader(files);
+
+        assertThat(readAll(reader, reader.first(), 1000, new ArrayList<>())).isEqualTo(lines);
+        assertThat(readAll(reader, reader.first(), 13, new ArrayList<>())).isEqualTo(lines);
+    }
+
+    @Test
     void aLineIsReadOnlyOnceItsNewlineIsWritten() throws IOException {
         Path current = dir.resolve("predictions.jsonl");
         RotatingFile files = new RotatingFile(current, 1_000_000, 10, false, CLOCK);
