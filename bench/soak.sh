@@ -157,11 +157,14 @@ ERRORS=$(grep -c ' ERROR ' "$WORK/app.log" || true)
 LOG_MB=$(cat "$WORK"/predictions*.jsonl 2>/dev/null | wc -c | awk '{printf "%.0f", $1 / 1048576}')
 LOG_LINES=$(cat "$WORK"/predictions*.jsonl 2>/dev/null | wc -l)
 SHIPPED=$(grep -o 'every event sent before shutdown ([0-9]*' "$WORK/app.log" | grep -o '[0-9]*$' || echo 0)
+# Lines written by the process in all, from its shutdown message: the files on disk hold fewer once the shipper has
+# deleted rotated files past app.prediction-log.max-files.
+WRITTEN=$(sed -n 's/.*flushed on shutdown: .* (\([0-9]*\) in all by this process).*/\1/p' "$WORK/app.log" | tail -1)
 
 # --- verdicts ----------------------------------------------------------------------------------------------------
 per_minute=$(( 60 / INTERVAL > 0 ? 60 / INTERVAL : 1 ))
 verdicts=$(awk -v pm="$per_minute" -v oom="$OOM" -v exited="$exited" -v exit_ms="$EXIT_MS" \
-    -v kafka="${SOAK_KAFKA:+1}" -v shipped="$SHIPPED" -v lines="$LOG_LINES" '
+    -v kafka="${SOAK_KAFKA:+1}" -v shipped="$SHIPPED" -v lines="$WRITTEN" '
     NR == 1 { next }
     { n++; rss[n] = $8; for (c = 3; c <= 7; c++) v[n, c] = $c; bad += badof($0) }
     function badof(line,   i, f, k, s) {
@@ -199,7 +202,7 @@ OUT=bench/results/$DATE-soak-$LABEL-jdk$jdk.md
     echo "# Soak, $STORE stores${SOAK_KAFKA:+ and the Kafka sink} ($DATE, JDK $jdk, $(nproc) cores)"
     echo
     echo "\`${SOAK_KAFKA:+SOAK_KAFKA=1 }bench/soak.sh $STORE\`: $DURATION s of mixed load (/predictions 16 connections, V2 batches of 32 on 4, async"
-    echo "orders of 32 pictures on 4, gRPC ModelInfer of one row on 4), JVM options \`${JVM_OPTS[*]}\`, sampled every $INTERVAL s. Prediction log at the end: ${LOG_MB:-0} MB;"
+    echo "orders of 32 pictures on 4, gRPC ModelInfer of one row on 4), JVM options \`${JVM_OPTS[*]}\`, sampled every $INTERVAL s. Prediction log at the end: ${LOG_MB:-0} MB, $LOG_LINES lines on disk of ${WRITTEN:-0} written;"
     echo "ERROR lines in the application log: $ERRORS.${SOAK_KAFKA:+ Shipping before SIGTERM: $SHIPPING_BEFORE_STOP (a broker on the same cores).}"
     echo
     echo "| target | measured | verdict |"

@@ -108,7 +108,10 @@ public class PredictionLog {
     /** The final flush, once nothing appends any more (tasks and inference runners stopped). */
     public void flushOnShutdown() {
         int written = flush();
-        LOG.infof("Prediction log flushed on shutdown: %d line(s) written to %s", written, file);
+        // The total lets a reader of the log check it against the shipper's own total (every line sent?), even when
+        // rotated files have been deleted since.
+        LOG.infof("Prediction log flushed on shutdown: %d line(s) written to %s (%d in all by this process)", written,
+                file, (long) linesWritten.count());
     }
 
     /**
