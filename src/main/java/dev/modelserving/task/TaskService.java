@@ -141,7 +141,7 @@ public class TaskService {
                         if (now.state() == TaskState.CANCELLED && task.state() != TaskState.CANCELLED) {
                             metrics.ended(now);
                         }
-                        worker.stopHere(id);
+                        worker.cancelled(id);
                         return now;
                     });
         });

@@ -8,10 +8,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,8 +49,7 @@ public class TaskWorker {
     private final ThreadPoolExecutor workers;
     /** One thread for the claim polls and the lease heartbeats. */
     private final ScheduledExecutorService timers;
-    /** Tasks this replica's workers hold, by id. */
-    private final Map<String, HeldTask> local = new ConcurrentHashMap<>();
+    private final HeldTasks local = new HeldTasks();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean claimWanted = new AtomicBoolean();
     private volatile boolean claimingEnabled;
@@ -120,7 +117,7 @@ public class TaskWorker {
 
             @Override
             public void cancelRequested(String taskId) {
-                stopHere(taskId);
+                cancelled(taskId);
             }
         });
         long heartbeat = Math.max(100, config.lease().toMillis() / 3);
@@ -156,11 +153,14 @@ public class TaskWorker {
                 claimed();
                 return;
             }
+            local.claimSent();
             store.claim(workerId, free, config.lease()).subscribe().with(claims -> {
                 claims.forEach(this::start);
+                local.claimAnswered();
                 claimed();
             }, failure -> {
                 LOG.warnf("Claiming tasks failed (retrying at the next poll): %s", failure.getMessage());
+                local.claimAnswered();
                 claimed();
             });
         }
@@ -173,25 +173,18 @@ public class TaskWorker {
         }
     }
 
-    /** Asks the job of a task held here, if any, to stop at its next item: it was cancelled. */
-    void stopHere(String taskId) {
-        HeldTask here = local.get(taskId);
-        if (here != null) {
-            here.stop(TaskEndings.REASON_CANCELLED);
-        }
+    /** A task was cancelled: if it runs here, or is about to, its job stops at its next item. */
+    void cancelled(String taskId) {
+        local.cancelled(taskId);
     }
 
     private void start(Claim claim) {
         Task task = claim.task();
-        HeldTask run = new HeldTask(task, claim.lease(), new ProgressReports(store, claim.lease()));
-        if (task.cancelRequested()) {
-            run.stop(TaskEndings.REASON_CANCELLED);
-        }
-        local.put(task.id(), run);
+        HeldTask run = local.hold(claim, new ProgressReports(store, claim.lease()));
         Uni.createFrom().deferred(() -> runClaimed(run, claim.input()))
                 .runSubscriptionOn(workers)
                 .onTermination().invoke(() -> {
-                    local.remove(task.id());
+                    local.done(task.id());
                     wake();
                 })
                 .subscribe().with(ignored -> {
@@ -234,7 +227,7 @@ public class TaskWorker {
 
     /** Renews the lease of every task held here; a task that is no longer ours, or was cancelled, stops. */
     private void heartbeats() {
-        for (HeldTask run : local.values()) {
+        for (HeldTask run : local.all()) {
             store.heartbeat(run.lease(), config.lease()).subscribe().with(held -> {
                 if (held.isEmpty()) {
                     run.stop(STOP_LOST);
@@ -264,12 +257,12 @@ public class TaskWorker {
         awaitLocal(shutdownTimeout);
         if (store.durable()) {
             if (!local.isEmpty()) {
-                local.values().forEach(run -> run.stop(STOP_RELEASED));
+                local.all().forEach(run -> run.stop(STOP_RELEASED));
                 int released = store.release(workerId).await().atMost(STOP_GRACE);
                 LOG.infof("Shutdown: %d unfinished task(s) released to the queue for another replica", released);
             }
         } else {
-            local.values().forEach(run -> run.stop(TaskEndings.REASON_SHUTDOWN));
+            local.all().forEach(run -> run.stop(TaskEndings.REASON_SHUTDOWN));
             awaitLocal(STOP_GRACE);
             cancelLeftovers();
         }
