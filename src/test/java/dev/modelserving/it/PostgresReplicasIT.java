@@ -364,8 +364,12 @@ class PostgresReplicasIT {
 
     @Test
     void aTaskRunningOnAIsCancelledThroughB() throws Exception {
-        PackagedApp a = replica("A", 1);
-        PackagedApp b = replica("B", 0);
+        // A stays frozen from the look at the table until the cancel is in. With the 2 s lease of the other tests a
+        // slow machine let B requeue the task in that window, and B, not A, then ended it. This test is about A
+        // ending it: a lease A cannot outlast here (the cancel reaches A by notification, not by the heartbeat).
+        Map<String, String> longLease = Map.of("app.tasks.lease", "20s");
+        PackagedApp a = replica("A", 1, longLease);
+        PackagedApp b = replica("B", 0, longLease);
         String token = a.adminToken();
         // A's task is frozen before half of it is done, so that the cancel has work left to stop.
         a.signal("STOP");
@@ -376,6 +380,8 @@ class PostgresReplicasIT {
 
         HttpResponse<String> cancel = send(b, token, HttpRequest.newBuilder(b.uri("/tasks/" + task)).DELETE());
         assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+        assertThat(sql("SELECT state || ' ' || worker FROM tasks WHERE id = '" + task + "'"))
+                .as("the cancel found the task still held by A").isEqualTo("RUNNING A");
         a.signal("CONT");
         JsonNode ended = get(b, token, "/tasks/" + task + "?wait=20");
         assertThat(ended.path("state").asText()).isEqualTo("CANCELLED");
