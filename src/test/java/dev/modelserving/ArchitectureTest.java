@@ -1,14 +1,18 @@
 package dev.modelserving;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAnnotation;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.ws.rs.Path;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +55,16 @@ class ArchitectureTest {
             .should().beAnnotatedWith(RegisterForReflection.class)
             .because("AllowedMethods reads their JAX-RS annotations to answer 405 with an Allow header");
 
+    private static final ArchRule SCHEDULED_JOBS_STOP_WITH_THE_APPLICATION = methods().that()
+            .areAnnotatedWith(Scheduled.class)
+            .should().beAnnotatedWith(DescribedPredicate.describe(
+                    "@Scheduled(skipExecutionIf = Scheduled.ApplicationNotRunning.class)",
+                    (JavaAnnotation<?> annotation) -> annotation.getRawType().isEquivalentTo(Scheduled.class)
+                            && annotation.as(Scheduled.class)
+                                    .skipExecutionIf() == Scheduled.ApplicationNotRunning.class))
+            .because("a run that fires during shutdown reaches a bean whose container is gone and logs an error "
+                    + "(seen with the prediction log's flush)");
+
     @Test
     void packagesFormNoCycles() {
         PACKAGES_FORM_NO_CYCLES.check(MAIN);
@@ -74,5 +88,10 @@ class ArchitectureTest {
     @Test
     void resourcesAreReadableInANativeImage() {
         RESOURCES_ARE_READABLE_IN_A_NATIVE_IMAGE.check(MAIN);
+    }
+
+    @Test
+    void scheduledJobsStopWithTheApplication() {
+        SCHEDULED_JOBS_STOP_WITH_THE_APPLICATION.check(MAIN);
     }
 }

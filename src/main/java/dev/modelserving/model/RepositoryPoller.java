@@ -29,7 +29,8 @@ public class RepositoryPoller {
 
     // Off unless configured; never two polls at once (a reload may take as long as loading a model does).
     @Scheduled(every = "${app.models.poll-interval:off}", identity = "model-repository-poll",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         if (!lifecycle.loaded()) {
             return;

@@ -20,7 +20,8 @@ public class OrderJanitor {
     }
 
     @Scheduled(every = "1m", delayed = "1m", identity = "order-janitor",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> evict() {
         return orders.evictEndedBefore(config.retention()).replaceWithVoid();
     }

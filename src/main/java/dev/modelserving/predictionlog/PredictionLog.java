@@ -100,7 +100,8 @@ public class PredictionLog {
 
     /** The first run waits one interval too: at startup there is nothing to write. */
     @Scheduled(every = "${app.prediction-log.flush-interval}", delayed = "${app.prediction-log.flush-interval}",
-            identity = "prediction-log-flush", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            identity = "prediction-log-flush", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduledFlush() {
         flush();
     }

@@ -31,7 +31,8 @@ public class TaskJanitor {
     }
 
     @Scheduled(every = "${app.tasks.janitor-interval}", identity = "task-janitor",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> evict() {
         if (!worker.started()) {
             return Uni.createFrom().voidItem();
@@ -44,7 +45,8 @@ public class TaskJanitor {
     }
 
     @Scheduled(every = "${app.tasks.sweep-interval}", identity = "task-rescue",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     /** Moves running tasks whose lease expired back to the queue (or to their end); a requeued one is claimed soon. */
     Uni<Void> rescue() {
         if (!worker.started()) {
