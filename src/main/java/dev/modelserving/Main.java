@@ -16,7 +16,10 @@ import java.util.Arrays;
 @QuarkusMain
 public final class Main {
 
-    private Main() {
+    /**
+     * Not private: Quarkus makes a bean of the {@code @QuarkusMain} class, and a private constructor needs reflection.
+     */
+    Main() {
     }
 
     /**
