@@ -44,10 +44,10 @@ public class TaskJanitor {
         }).replaceWithVoid();
     }
 
+    /** Moves running tasks whose lease expired back to the queue (or to their end); a requeued one is claimed soon. */
     @Scheduled(every = "${app.tasks.sweep-interval}", identity = "task-rescue",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
-    /** Moves running tasks whose lease expired back to the queue (or to their end); a requeued one is claimed soon. */
     Uni<Void> rescue() {
         if (!worker.started()) {
             return Uni.createFrom().voidItem();
