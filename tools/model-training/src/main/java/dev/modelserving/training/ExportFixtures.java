@@ -8,7 +8,6 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,11 +31,7 @@ public final class ExportFixtures {
 
         float[][] images = IdxFile.readImages(data.resolve("t10k-images-idx3-ubyte.gz"));
         int[] labels = IdxFile.readLabels(data.resolve("t10k-labels-idx1-ubyte.gz"));
-        String config = Files.readString(model.resolve("config.json"));
-        String labelList = config.substring(config.indexOf('[', config.indexOf("\"labels\"")) + 1,
-                config.indexOf(']', config.indexOf("\"labels\"")));
-        List<String> outputOrder = Arrays.asList(labelList.replace("\n", "").trim().split("\",\\s*\""));
-        outputOrder = outputOrder.stream().map(s -> s.replace("\"", "").trim()).toList();
+        List<String> outputOrder = TrainFashionMnist.labels(model.resolve("config.json"));
 
         Files.createDirectories(out);
         StringBuilder csv = new StringBuilder("file,label,predicted\n");

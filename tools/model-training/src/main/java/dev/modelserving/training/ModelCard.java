@@ -11,12 +11,18 @@ final class ModelCard {
     }
 
     static String render(String kind, int epochs, int factors, long seed, double trainSeconds,
-            TrainFashionMnist.OnnxCheck check, int testCount, List<String> labels, String sha256, String command) {
+            TrainFashionMnist.OnnxCheck check, int testCount, List<String> labels, String sha256, String command,
+            TrainFashionMnist.Agreement agreement) {
         String algorithm = kind.equals("fm")
                 ? "factorization machine (Tribuo `FMClassificationTrainer`, log-multiclass loss, AdaGrad, "
                         + factors + " factors, " + epochs + " epochs, seed " + seed + ")"
                 : "linear model (Tribuo `LinearSGDTrainer`, log-multiclass loss, AdaGrad, " + epochs
                         + " epochs, seed " + seed + ")";
+        String graph = agreement == null ? "as exported by Tribuo"
+                : String.format(Locale.ROOT, "Tribuo's export (%d nodes) rewritten into %d nodes by `CompactFmGraph`; "
+                        + "largest probability difference on the test set %.1e, %d top classes changed",
+                        agreement.nodesBefore(), agreement.nodesAfter(), agreement.maxDifference(),
+                        agreement.topClassChanges());
         StringBuilder labelRows = new StringBuilder();
         for (int i = 0; i < labels.size(); i++) {
             labelRows.append("| ").append(i).append(" | ").append(labels.get(i)).append(" |\n");
@@ -35,6 +41,7 @@ final class ModelCard {
                 | **Test accuracy** | **%.4f** (%d of %d correct, measured with ONNX Runtime on the exported `model.onnx`) |
                 | Training time | %.0f s on the machine it was trained on |
                 | Exported | %s, ONNX via Tribuo 4.3.2 |
+                | Graph | %s |
                 | model.onnx sha256 | `%s` |
 
                 ## Training command
@@ -59,6 +66,6 @@ final class ModelCard {
                 Trained only on centred, dark-background product photos at 28x28; other pictures are squeezed into
                 that form by the service's preprocessing and may be classified poorly.
                 """, algorithm, testCount, check.accuracy(), check.correct(), testCount, trainSeconds,
-                LocalDate.now(), sha256, command, check.inputName(), check.outputName(), labelRows);
+                LocalDate.now(), graph, sha256, command, check.inputName(), check.outputName(), labelRows);
     }
 }
