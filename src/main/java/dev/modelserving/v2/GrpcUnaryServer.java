@@ -142,10 +142,12 @@ final class GrpcUnaryServer implements Handler<RoutingContext> {
         private void succeed(R answer) {
             if (!ended) {
                 ended = true;
-                // Headers first: ended in one write, the answer would carry a content-length, and clients that stop
-                // reading there (curl) miss the trailers with the status. gRPC servers send none.
-                call.response().writeHead();
-                call.response().end(answer);
+                // Not ended in one write: the answer would carry a content-length, and clients that stop reading there
+                // (curl) miss the trailers with the status; gRPC servers send none. Written as message, then end,
+                // the headers go out with the message (one socket write) and the trailers in a second; the headers
+                // written first would take a write of their own, a third of this call's socket writes.
+                call.response().write(answer);
+                call.response().end();
             }
         }
 
