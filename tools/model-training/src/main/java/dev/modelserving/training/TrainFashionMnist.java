@@ -1,5 +1,6 @@
 package dev.modelserving.training;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -8,8 +9,10 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -88,7 +91,7 @@ public final class TrainFashionMnist {
             agreement = Agreement.write(export, onnx, testX);
             System.out.println(agreement);
         } else {
-            Files.copy(export, onnx, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(export, onnx, StandardCopyOption.REPLACE_EXISTING);
         }
         Files.delete(export);
 
@@ -117,7 +120,7 @@ public final class TrainFashionMnist {
         String json = Files.readString(config);
         String list = json.substring(json.indexOf('[', json.indexOf("\"labels\"")) + 1,
                 json.indexOf(']', json.indexOf("\"labels\"")));
-        return java.util.Arrays.stream(list.replace("\n", "").trim().split("\",\\s*\""))
+        return Arrays.stream(list.replace("\n", "").trim().split("\",\\s*\""))
                 .map(s -> s.replace("\"", "").trim()).toList();
     }
 
@@ -195,7 +198,8 @@ public final class TrainFashionMnist {
 
         /**
          * The largest probability difference tolerated. The pairwise term is a difference of two large sums, so the
-         * order of float additions shows (8e-6 for the bundled model); a misplaced weight shows as 1e-2 or more.
+         * order of float additions shows (8e-6 for the bundled model); a rewrite that changed the function would not
+         * stay within it.
          */
         static final double TOLERANCE = 1e-4;
 
@@ -225,7 +229,7 @@ public final class TrainFashionMnist {
         }
 
         private static int nodes(Path onnx) throws Exception {
-            return ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(onnx)).getGraph().getNodeCount();
+            return ModelProto.parseFrom(Files.readAllBytes(onnx)).getGraph().getNodeCount();
         }
 
         @Override
