@@ -144,8 +144,8 @@ final class GrpcUnaryServer implements Handler<RoutingContext> {
                 ended = true;
                 // Not ended in one write: the answer would carry a content-length, and clients that stop reading there
                 // (curl) miss the trailers with the status; gRPC servers send none. Written as message, then end,
-                // the headers go out with the message (one socket write) and the trailers in a second; the headers
-                // written first would take a write of their own, a third of this call's socket writes.
+                // the headers go out with the message (one socket write), an empty DATA frame and the trailers in a
+                // second; the headers written first would take a write of their own, a third of the call's writes.
                 call.response().write(answer);
                 call.response().end();
             }
