@@ -15,9 +15,10 @@ import java.util.function.Supplier;
 
 /**
  * Runs inference work on a fixed, small set of threads and puts the rows of work that queued up while a run was in
- * progress into one model run. For a small model the fixed cost of a run dominates (the bundled model: ~48 µs for one
- * row, ~51 µs for four, ~105 µs for sixteen), so under concurrent load this multiplies what the cores can serve, while
- * a lone request never waits for company: a batch is whatever is already queued, never a timer.
+ * progress into one model run. For a small model the fixed cost of a run dominates (the bundled model, measured with
+ * bench/BatchCost.java: 34 µs for one row, 45 µs for eight, 124 µs for 32), so under concurrent load this multiplies
+ * what the cores can serve, while a lone request never waits for company: a batch is whatever is already queued, never
+ * a timer.
  *
  * <p>
  * Each piece of work is prepared (parsed, decoded) on the runner thread that takes it, so that CPU work for requests is
