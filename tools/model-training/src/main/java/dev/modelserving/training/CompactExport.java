@@ -3,7 +3,6 @@ package dev.modelserving.training;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,11 +29,8 @@ public final class CompactExport {
         int[] testY = IdxFile.readLabels(data.resolve("t10k-labels-idx1-ubyte.gz"));
         List<String> outputOrder = TrainFashionMnist.labels(model.resolve("config.json"));
 
-        Path export = Files.createTempFile("tribuo-export", ".onnx");
-        Files.copy(onnx, export, StandardCopyOption.REPLACE_EXISTING);
-        String exportSha = TrainFashionMnist.sha256(export);
-        TrainFashionMnist.Agreement agreement = TrainFashionMnist.Agreement.write(export, onnx, testX);
-        Files.delete(export);
+        String exportSha = TrainFashionMnist.sha256(onnx);
+        TrainFashionMnist.Agreement agreement = TrainFashionMnist.Agreement.write(onnx, onnx, testX);
         String sha = TrainFashionMnist.sha256(onnx);
         Files.writeString(model.resolve("1").resolve("model.sha256"), sha + "  model.onnx\n",
                 StandardCharsets.US_ASCII);

@@ -84,16 +84,13 @@ public final class TrainFashionMnist {
         // The repository layout the service reads: <model>/config.json and <model>/1/model.onnx.
         Path version = Files.createDirectories(out.resolve("1"));
         Path onnx = version.resolve("model.onnx");
-        Path export = Files.createTempFile("tribuo-export", ".onnx");
-        ((ONNXExportable) model).saveONNXModel("dev.modelserving", 1, export);
+        ((ONNXExportable) model).saveONNXModel("dev.modelserving", 1, onnx);
         Agreement agreement = null;
         if (kind.equals("fm")) {
-            agreement = Agreement.write(export, onnx, testX);
+            // Tribuo's export is replaced by the compact graph in place, and only if the two agree.
+            agreement = Agreement.write(onnx, onnx, testX);
             System.out.println(agreement);
-        } else {
-            Files.copy(export, onnx, StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.delete(export);
 
         OnnxCheck check = OnnxCheck.measure(onnx, testX, testY, outputOrder);
         System.out.printf(Locale.ROOT, "ONNX Runtime test accuracy %.4f (%d/%d), input %s, output %s%n",
@@ -203,15 +200,23 @@ public final class TrainFashionMnist {
          */
         static final double TOLERANCE = 1e-4;
 
-        /** Rewrites {@code export} into {@code compact}; refused when the two disagree by more than the tolerance. */
+        /**
+         * Rewrites {@code export} into {@code compact} (which may be the same file). The rewrite is checked beside its
+         * destination and moved there only when the two agree within the tolerance; refused, nothing is replaced.
+         */
         static Agreement write(Path export, Path compact, float[][] images) throws Exception {
-            byte[] exported = Files.readAllBytes(export);
-            Files.write(compact, CompactFmGraph.rewrite(exported));
-            Agreement agreement = measure(export, compact, images);
-            if (!(agreement.maxDifference() <= TOLERANCE)) {
-                throw new IllegalStateException("the compact graph disagrees with Tribuo's export: " + agreement);
+            Path candidate = compact.resolveSibling(compact.getFileName() + ".candidate");
+            try {
+                Files.write(candidate, CompactFmGraph.rewrite(Files.readAllBytes(export)));
+                Agreement agreement = measure(export, candidate, images);
+                if (!(agreement.maxDifference() <= TOLERANCE)) {
+                    throw new IllegalStateException("the compact graph disagrees with Tribuo's export: " + agreement);
+                }
+                Files.move(candidate, compact, StandardCopyOption.REPLACE_EXISTING);
+                return agreement;
+            } finally {
+                Files.deleteIfExists(candidate);
             }
-            return agreement;
         }
 
         static Agreement measure(Path export, Path compact, float[][] images) throws Exception {
