@@ -16,7 +16,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Problem documents for failures that never reach the REST layer: a path no route serves, a body over the size limit, a
- * failure inside an HTTP handler. Without these the client would get Vert.x's plain-text or HTML pages.
+ * failure inside an HTTP handler (a {@link ProblemException} answered as the REST layer answers it). Without these the
+ * client would get Vert.x's plain-text or HTML pages.
  */
 @ApplicationScoped
 public class HttpProblemHandlers {
@@ -90,6 +91,12 @@ public class HttpProblemHandlers {
             // Answered already (a parser that fails again after its first failure was answered): nothing to add.
             LOG.debugf("failure after the response was sent for %s %s: %s", ctx.request().method(),
                     ctx.request().path(), ctx.failure());
+        } else if (ctx.failure() instanceof ProblemException problem) {
+            // From handlers that serve a request on the router itself (V2 inference's): as the REST layer answers.
+            problem.headers().forEach(ctx.response()::putHeader);
+            write(ctx, problem.problem(ctx.request().path()));
+        } else if (ctx.failure() instanceof InvalidJsonException json) {
+            write(ctx, JsonProblems.of(json, ctx.request().path()));
         } else if (multipart != null) {
             write(ctx, multipart);
         } else if (ctx.failure() != null || status >= 500) {

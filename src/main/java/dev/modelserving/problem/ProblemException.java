@@ -33,6 +33,12 @@ public class ProblemException extends RuntimeException {
         return errors;
     }
 
+    /** The problem document of this failure, for the request at {@code path}. */
+    public Problem problem(String path) {
+        Problem problem = Problem.of(type, getMessage(), path);
+        return errors.isEmpty() ? problem : problem.withErrors(errors);
+    }
+
     /** Response headers the problem needs, e.g. {@code Retry-After}. */
     public Map<String, String> headers() {
         return headers;

@@ -1,9 +1,7 @@
 package dev.modelserving.problem;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationCompletionException;
@@ -50,11 +48,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, HttpServerRequest request) {
-        Problem problem = Problem.of(e.type(), e.getMessage(), request.path());
-        if (!e.errors().isEmpty()) {
-            problem = problem.withErrors(e.errors());
-        }
-        return ProblemResponses.of(problem, e.headers());
+        return ProblemResponses.of(e.problem(request.path()), e.headers());
     }
 
     @ServerExceptionMapper
@@ -83,46 +77,28 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalidJson(InvalidJsonException e, HttpServerRequest request) {
-        if (e.getCause() instanceof MismatchedInputException mismatch) {
-            return jsonMismatch(mismatch, request);
-        }
-        if (e.getCause() instanceof JsonProcessingException json) {
-            return malformedJson(json, request);
-        }
-        return malformedJson("The request body cannot be read", request);
+        return ProblemResponses.of(JsonProblems.of(e, request.path()));
     }
 
+    /** Mapped one by one, not only by their superclasses: Quarkus REST has its own mappers for some of them. */
     @ServerExceptionMapper
     public Response jsonParse(JsonParseException e, HttpServerRequest request) {
-        return malformedJson(e, request);
+        return ProblemResponses.of(JsonProblems.of(e, request.path()));
     }
 
     @ServerExceptionMapper
     public Response jsonMismatch(MismatchedInputException e, HttpServerRequest request) {
-        if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
-            return malformedJson("The body has content after the end of its JSON document", request);
-        }
-        String pointer = JsonPointers.of(e.getPath());
-        String detail = pointer.isEmpty()
-                ? "The request body does not have the expected shape"
-                : "The value at '" + pointer + "' has the wrong type";
-        Problem problem = Problem.of(ProblemType.BAD_REQUEST, detail, request.path());
-        if (!pointer.isEmpty()) {
-            problem = problem.withErrors(List.of(Problem.FieldError.atPointer(pointer, "wrong type")));
-        }
-        return ProblemResponses.of(problem);
-    }
-
-    @ServerExceptionMapper
-    public Response jsonMapping(JsonMappingException e, HttpServerRequest request) {
-        String pointer = JsonPointers.of(e.getPath());
-        return malformedJson("The request body cannot be read" + (pointer.isEmpty() ? "" : " at '" + pointer + "'"),
-                request);
+        return ProblemResponses.of(JsonProblems.mismatch(e, request.path()));
     }
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, HttpServerRequest request) {
-        return malformedJson(e, request);
+        return ProblemResponses.of(JsonProblems.of(e, request.path()));
+    }
+
+    @ServerExceptionMapper
+    public Response jsonMapping(JsonMappingException e, HttpServerRequest request) {
+        return ProblemResponses.of(JsonProblems.unmappable(e, request.path()));
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class,
@@ -185,9 +161,7 @@ public class ProblemMappers {
     public Response webApplication(WebApplicationException e, HttpServerRequest request) {
         Throwable cause = e.getCause();
         if (cause instanceof JsonProcessingException json) {
-            return json instanceof MismatchedInputException mismatch
-                    ? jsonMismatch(mismatch, request)
-                    : malformedJson(json, request);
+            return ProblemResponses.of(JsonProblems.of(json, request.path()));
         }
         Response original = e.getResponse();
         int status = original.getStatus();
@@ -231,23 +205,6 @@ public class ProblemMappers {
         return ProblemResponses.of(Problem.of(ProblemType.INTERNAL_ERROR,
                 "An unexpected error occurred; quote incident " + incident + " when reporting it", request.path())
                 .withIncident(incident));
-    }
-
-    private static Response malformedJson(String detail, HttpServerRequest request) {
-        return ProblemResponses.of(Problem.of(ProblemType.BAD_REQUEST, detail, request.path()));
-    }
-
-    /** Where the JSON breaks, in our words: the parser's own message quotes its internals and the input. */
-    private static Response malformedJson(JsonProcessingException e, HttpServerRequest request) {
-        if (e instanceof StreamConstraintsException) {
-            return malformedJson("The body goes beyond what this service reads in a JSON document: nesting depth, "
-                    + "number length or string length", request);
-        }
-        JsonLocation at = e.getLocation();
-        String where = at == null || at.getLineNr() < 1
-                ? ""
-                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        return malformedJson("The body is not valid JSON" + where, request);
     }
 
     private static String describe(List<Problem.FieldError> errors) {
