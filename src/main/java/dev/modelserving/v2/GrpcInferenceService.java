@@ -41,12 +41,12 @@ public class GrpcInferenceService {
 
     private final ServedModels served;
     private final TensorInference inference;
-    private final GrpcCallers callers;
+    private final BearerCallers callers;
     private final GrpcStatuses statuses;
     private final GrpcConfig config;
     private final BuildInfo build;
 
-    public GrpcInferenceService(ServedModels served, TensorInference inference, GrpcCallers callers,
+    public GrpcInferenceService(ServedModels served, TensorInference inference, BearerCallers callers,
             GrpcStatuses statuses, GrpcConfig config, BuildInfo build) {
         this.served = served;
         this.inference = inference;
