@@ -29,7 +29,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * The Open Inference Protocol (KServe V2) REST endpoints, so that existing V2 clients can use this server. Errors are
  * problem documents like everywhere else in this service (the protocol's own {@code {"error": ...}} shape is not used;
- * a V2 client reads the status code either way).
+ * a V2 client reads the status code either way). Most inference requests are served before they reach this class, by
+ * {@link InferenceRoute} on the HTTP router; its inference operations answer the others (and document both).
  */
 // Methods readable in a native image: AllowedMethods reads their JAX-RS annotations for the Allow header.
 @RegisterForReflection(methods = true, fields = false)

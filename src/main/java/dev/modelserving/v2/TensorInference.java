@@ -177,7 +177,8 @@ public class TensorInference {
         return new Answer(response, BinaryTensors.body(header, binary), header.length);
     }
 
-    private byte[] json(V2Protocol.InferenceResponse response) {
+    /** The response as JSON, as the REST layer would write it (the same object mapper). */
+    byte[] json(V2Protocol.InferenceResponse response) {
         try {
             return writer.writeValueAsBytes(response);
         } catch (JsonProcessingException e) {
