@@ -3,6 +3,9 @@ package dev.modelserving.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -91,6 +94,14 @@ public class HttpProblemHandlers {
             // Answered already (a parser that fails again after its first failure was answered): nothing to add.
             LOG.debugf("failure after the response was sent for %s %s: %s", ctx.request().method(),
                     ctx.request().path(), ctx.failure());
+        } else if (ctx.failure() instanceof ForbiddenException) {
+            // A path's permission policy (quarkus.http.auth.permission.*) refused a verified caller.
+            write(ctx, SecurityProblems.forbidden(ctx.request().method().name(), ctx.request().path()));
+        } else if (ctx.failure() instanceof UnauthorizedException
+                || ctx.failure() instanceof AuthenticationFailedException) {
+            String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+            SecurityProblems.challenge(authorization).forEach(ctx.response()::putHeader);
+            write(ctx, SecurityProblems.unauthorized(authorization, ctx.request().path()));
         } else if (ctx.failure() instanceof ProblemException problem) {
             // From handlers that serve a request on the router itself (V2 inference's): as the REST layer answers.
             problem.headers().forEach(ctx.response()::putHeader);

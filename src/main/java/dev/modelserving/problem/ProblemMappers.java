@@ -105,17 +105,13 @@ public class ProblemMappers {
             AuthenticationCompletionException.class})
     public Response unauthorized(RuntimeException e, HttpServerRequest request) {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        String detail = authorization == null
-                ? "Authentication required: send 'Authorization: Bearer <token>' (POST /auth/token issues one)"
-                : "The bearer token is invalid or expired";
-        return ProblemResponses.of(Problem.of(ProblemType.UNAUTHORIZED, detail, request.path()),
-                Map.of("WWW-Authenticate", authorization == null ? "Bearer" : "Bearer error=\"invalid_token\""));
+        return ProblemResponses.of(SecurityProblems.unauthorized(authorization, request.path()),
+                SecurityProblems.challenge(authorization));
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, HttpServerRequest request) {
-        return ProblemResponses.of(Problem.of(ProblemType.FORBIDDEN,
-                "Your roles do not allow " + request.method() + " " + request.path(), request.path()));
+        return ProblemResponses.of(SecurityProblems.forbidden(request.method().name(), request.path()));
     }
 
     /**
