@@ -55,8 +55,9 @@ import org.jboss.logging.Logger;
  * large), classifies them through the batching runners and writes the answer and its prediction-log line as JSON, in
  * process (the line is not logged); and sends loopback requests that change nothing: the model's metadata (REST and V2)
  * and, without credentials, a picture, a V2 inference request, an order and {@code /users/me}, and a picture with a
- * forged token, all answered 401. Nothing is written to the prediction log; the loopback requests are counted in the
- * HTTP metrics and the access log (user agent {@value #USER_AGENT}), the model runs in the batch metrics.
+ * forged token and a V2 inference request with one, all answered 401. Nothing is written to the prediction log; the
+ * loopback requests are counted in the HTTP metrics and the access log (user agent {@value #USER_AGENT}), the model
+ * runs in the batch metrics.
  */
 @ApplicationScoped
 public class RequestPathWarmup {
@@ -141,6 +142,9 @@ public class RequestPathWarmup {
                 send(client, unexpected, 401, HttpMethod.POST, "/orders", "application/json", order, null);
                 send(client, unexpected, 401, HttpMethod.GET, "/users/me", null, null, null);
                 send(client, unexpected, 401, HttpMethod.POST, "/predictions", "image/png", picture, forged);
+                // Past the token check of the V2 inference route (which leaves a request with a bad one to REST).
+                send(client, unexpected, 401, HttpMethod.POST, "/v2/models/" + name + "/infer", "application/json",
+                        v2Request, forged);
                 rounds++;
             }
         } finally {

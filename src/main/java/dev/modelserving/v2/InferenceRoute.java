@@ -6,12 +6,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
 
 /**
  * V2 inference served on the HTTP router, for the requests that need nothing else of the REST layer: a bearer token
@@ -29,8 +33,15 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @ApplicationScoped
 public class InferenceRoute {
 
-    /** After the request id, access log and body-size filters; before the HTTP security filters and REST. */
-    private static final int ROUTE_ORDER = -1000;
+    private static final Logger LOG = Logger.getLogger(InferenceRoute.class);
+
+    /**
+     * After the request id, access log and declared body-size filters and after CORS ({@code -300}); before HTTP
+     * authentication ({@code -200}), whose lazy set-up each request would pay for a token checked here, path
+     * permissions (see {@link #mount}), compression (none is configured) and REST.
+     */
+    private static final int ROUTE_ORDER = -250;
+    private static final String PERMISSIONS = "quarkus.http.auth.permission.";
     private static final String BEARER_HEADER = "Authorization";
     private static final String CONTINUE = "100-continue";
 
@@ -42,14 +53,24 @@ public class InferenceRoute {
         this.callers = callers;
     }
 
+    /**
+     * Mounted unless HTTP permissions are configured: the route checks the token as the resource's
+     * {@code @Authenticated} does, not path policies, so with any it leaves every request to the REST layer.
+     */
     void mount(@Observes Router router) {
+        for (String property : ConfigProvider.getConfig().getPropertyNames()) {
+            if (property.startsWith(PERMISSIONS)) {
+                LOG.infof("V2 inference is served by the REST layer only: %s* is configured", PERMISSIONS);
+                return;
+            }
+        }
         router.post("/v2/models/:name/infer").order(ROUTE_ORDER).handler(this::serve);
         router.post("/v2/models/:name/versions/:version/infer").order(ROUTE_ORDER).handler(this::serve);
     }
 
     private void serve(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        JsonWebToken caller = servable(request) ? callers.verified(request.getHeader(BEARER_HEADER)) : null;
+        JsonWebToken caller = servable(ctx) ? callers.verified(request.getHeader(BEARER_HEADER)) : null;
         if (caller == null) {
             ctx.next();
             return;
@@ -67,23 +88,29 @@ public class InferenceRoute {
             Cancellable running = inference.infer(name, version, read.result().getBytes(), binaryHeaderLength, context)
                     .subscribe().with(answer -> answer(ctx, answer), ctx::fail);
             // A client that hangs up while its request waits for a runner: the request is dropped unrun.
-            ctx.response().closeHandler(ignored -> running.cancel());
+            ctx.addEndHandler(ended -> {
+                if (ended.failed()) {
+                    running.cancel();
+                }
+            });
         });
         if (CONTINUE.equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
             // A client that waits for leave to send its body (curl does above 1 MB) gets it now, as from REST.
             ctx.response().writeContinue();
         }
         // The router holds requests paused until a handler wants their body.
-        if (!request.isEnded()) {
-            request.resume();
-        }
+        request.resume();
     }
 
-    /** Whether the REST layer would take this request as it comes (the token aside, checked next). */
-    private static boolean servable(HttpServerRequest request) {
-        return request.getHeader(HttpHeaders.CONTENT_LENGTH) != null
+    /**
+     * Whether the REST layer would take this request as it comes (the token aside, checked next), with a body still to
+     * read: its declared length was checked against the body limit by a filter before this route.
+     */
+    private static boolean servable(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        return request.getHeader(HttpHeaders.CONTENT_LENGTH) != null && !request.isEnded()
                 && takes(request.getHeader(HttpHeaders.CONTENT_TYPE))
-                && accepts(request.getHeader(HttpHeaders.ACCEPT));
+                && (request.getHeader(HttpHeaders.ACCEPT) == null || accepts(ctx.parsedHeaders().accept()));
     }
 
     /** JSON, or binary tensors as octet-stream or untyped (Triton's client sends no content type). */
@@ -108,14 +135,16 @@ public class InferenceRoute {
         }
     }
 
-    /** Any {@code Accept} that names JSON, octet-stream or a wildcard; the REST layer negotiates the others. */
-    private static boolean accepts(String accept) {
-        if (accept == null) {
-            return true;
+    /** An {@code Accept} with JSON, octet-stream or a wildcard among its types (not at q=0). */
+    private static boolean accepts(List<MIMEHeader> accepted) {
+        for (MIMEHeader type : accepted) {
+            if (type.weight() > 0 && (type.component().equals("*") || type.component().equalsIgnoreCase("application")
+                    && (type.subComponent().equals("*") || type.subComponent().equalsIgnoreCase("json")
+                            || type.subComponent().equalsIgnoreCase("octet-stream")))) {
+                return true;
+            }
         }
-        String types = accept.toLowerCase();
-        return types.contains("*/*") || types.contains("application/*") || types.contains(MediaType.APPLICATION_JSON)
-                || types.contains(MediaType.APPLICATION_OCTET_STREAM);
+        return false;
     }
 
     /** Written on the event loop the request came in on: the runners hand answers back to the caller's context. */
